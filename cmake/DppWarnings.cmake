@@ -1,0 +1,19 @@
+# Warnings and sanitizers for our own targets only (third-party headers are SYSTEM includes).
+function(dpp_target_defaults target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow
+                                           -Wnon-virtual-dtor -Wcast-align -Wformat=2)
+  if(DPP_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+  if(DPP_SANITIZE)
+    target_compile_options(${target} PRIVATE -fsanitize=address,undefined
+                                             -fno-omit-frame-pointer -fno-sanitize-recover=all)
+    target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+  endif()
+endfunction()
+
+if(DPP_SANITIZE)
+  # Everything in the process must agree on the sanitizer runtime, plugins included.
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
