@@ -1,0 +1,33 @@
+// SSH endpoint checks through the transport.
+#include "lifecycle/endpoint_checks.hpp"
+
+namespace dpp::core {
+
+void offer_endpoint_checks(Session& session, const std::string& pinned_host_key) {
+   Transport* transport = &session.transport();
+   session.services().set_endpoint_checker(
+       [transport, pinned_host_key](const std::string& host, uint16_t port, const std::string& expected,
+                                    uint32_t timeout_ms, std::string& message) {
+          const std::string key = expected.empty() ? pinned_host_key : expected;
+          dpp_ssh_target target{};
+          target.struct_size = sizeof target;
+          target.host = host.c_str();
+          target.port = port;
+          target.host_key = key.c_str();
+          target.credentials = nullptr;
+          target.connect_timeout_ms = timeout_ms;
+          return transport->probe(target, timeout_ms, message);
+       });
+}
+
+Endpoint endpoint_from_info(const dpp_workspace_info& info, const std::string& default_user,
+                            const std::string& default_host_key) {
+   Endpoint endpoint;
+   endpoint.host = info.ssh_host;
+   endpoint.port = info.ssh_port;
+   endpoint.user = info.ssh_user[0] ? std::string(info.ssh_user) : default_user;
+   endpoint.host_key = info.ssh_host_key[0] ? std::string(info.ssh_host_key) : default_host_key;
+   return endpoint;
+}
+
+}  // namespace dpp::core

@@ -1,0 +1,95 @@
+// command: DevPod's transport. The state file knows the endpoint, so no API request is made;
+// the transport joins the process's descriptors to the remote command.
+#include "errors.hpp"
+#include "lifecycle/signals.hpp"
+#include "lifecycle/verbs.hpp"
+#include "logging/logging.hpp"
+#include "options/host_options.hpp"
+
+namespace dpp::core {
+namespace {
+
+void cancel_transport(void* context) noexcept {
+   static_cast<Transport*>(context)->cancel();
+}
+
+// Clears the signal hook when the command ends, whatever way it ends.
+struct CancelHookScope {
+   explicit CancelHookScope(Transport& transport) { set_cancel_hook(&cancel_transport, &transport); }
+   ~CancelHookScope() { set_cancel_hook(nullptr, nullptr); }
+};
+
+}  // namespace
+
+int verb_command(Session& session, const std::string& command, int stdin_fd, int stdout_fd, int stderr_fd) {
+   session.configure({.transport = true, .auth = true});
+   MachineState& state = session.machine();
+   session.auth().prepare(state.folder(), /*create_missing=*/false);
+   Endpoint endpoint = state.endpoint;
+   if (!endpoint.known()) {
+      // Lost or corrupt state: ask the backend where the workspace answers (one request).
+      log().info("the state file does not know where {} answers; asking the backend", state.machine_id());
+      session.configure({.backend = true, .transport = true, .auth = true});
+      const dpp_workspace_info info = session.backend().status(state.machine_id());
+      if (info.state == DPP_WORKSPACE_NOT_FOUND)
+         throw TransportError("workspace " + state.machine_id() +
+                              " does not exist; run `devpod up` to create it");
+      if (!info.ssh_host[0] || info.ssh_port == 0)
+         throw TransportError("workspace " + state.machine_id() + " has no SSH endpoint yet (" +
+                              std::string(info.detail[0] ? info.detail : "it is not running") + ")");
+      const dpp_workspace_auth auth = session.auth().workspace_auth();
+      endpoint.host = info.ssh_host;
+      endpoint.port = info.ssh_port;
+      endpoint.user = info.ssh_user[0] ? std::string(info.ssh_user) : std::string(auth.user);
+      endpoint.host_key =
+          info.ssh_host_key[0] ? std::string(info.ssh_host_key) : std::string(auth.host_public_key);
+      state.endpoint = endpoint;
+      state.save();
+   }
+   if (endpoint.host_key.empty())
+      throw TransportError("no pinned host key for " + state.machine_id() +
+                           "; refusing to connect (recreate the workspace)");
+
+   const dpp_credentials credentials = session.auth().credentials();
+   dpp_credentials login = credentials;
+   if (!endpoint.user.empty()) login.user = endpoint.user.c_str();
+   dpp_ssh_target target{};
+   target.struct_size = sizeof target;
+   target.host = endpoint.host.c_str();
+   target.port = endpoint.port;
+   target.host_key = endpoint.host_key.c_str();
+   target.credentials = &login;
+   target.connect_timeout_ms = static_cast<uint32_t>(session.config().get_u64(kOptSshConnectTimeout, 20'000));
+   dpp_run_request request{};
+   request.struct_size = sizeof request;
+   request.target = &target;
+   request.command = command.c_str();
+   request.stdin_fd = stdin_fd;
+   request.stdout_fd = stdout_fd;
+   request.stderr_fd = stderr_fd;
+
+   log().debug("running a {}-byte command on {}@{}:{} through {}", command.size(), login.user, endpoint.host,
+               endpoint.port, session.transport().plugin().id());
+   dpp_run_result result{};
+   std::string message;
+   dpp_status status;
+   {
+      CancelHookScope hook(session.transport());
+      status = session.transport().run(request, result, message);
+   }
+   switch (status) {
+      case DPP_OK:
+         if (result.exit_signal[0])
+            log().error("the remote command was killed by signal SIG{} (exit code {})", result.exit_signal,
+                        result.exit_code);
+         return result.exit_code;
+      case DPP_E_CANCELLED: throw CancelledError();
+      case DPP_E_AUTH:
+         throw TransportError(message +
+                              " (the workspace did not accept this machine's credentials; "
+                              "if its folder was recreated, delete and recreate the workspace)");
+      default: throw TransportError(message.empty() ? std::string(dpp_strerror(status)) : message);
+   }
+}
+
+}  // namespace dpp::core

@@ -1,0 +1,161 @@
+// doctor: every check a person needs when something is wrong, each with pass/fail and a fix:
+// configuration, plugins, server, token, version, project; then, for a machine, its state file,
+// its service, its port, its host key and a test command.
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "errors.hpp"
+#include "lifecycle/check_printer.hpp"
+#include "lifecycle/endpoint_checks.hpp"
+#include "lifecycle/verbs.hpp"
+#include "logging/logging.hpp"
+#include "options/host_options.hpp"
+#include "util/tcp_probe.hpp"
+
+namespace dpp::core {
+namespace {
+
+const char* state_name(int32_t state) {
+   switch (state) {
+      case DPP_WORKSPACE_NOT_FOUND: return "not found";
+      case DPP_WORKSPACE_STOPPED: return "stopped";
+      case DPP_WORKSPACE_BUSY: return "busy";
+      case DPP_WORKSPACE_RUNNING: return "running";
+      case DPP_WORKSPACE_FAILED: return "failed";
+      default: return "unknown";
+   }
+}
+
+void check_machine(Session& session, CheckPrinter& printer) {
+   MachineState* state = nullptr;
+   try {
+      state = &session.machine();
+   } catch (const ProviderError& e) {
+      printer.report("machine state", DPP_CHECK_FAIL, e.what(),
+                     "fix or remove the state file; `create` rebuilds it");
+      return;
+   }
+   if (state->corruption())
+      printer.report("machine state", DPP_CHECK_WARN, state->path() + " is unusable: " + *state->corruption(),
+                     "it is rebuilt by looking the workspace up; no action needed");
+   else if (!state->existed())
+      printer.report("machine state", DPP_CHECK_WARN, "no state file at " + state->path(),
+                     "run `create` for this machine, or check MACHINE_FOLDER");
+   else
+      printer.report("machine state", DPP_CHECK_PASS, state->path(), "");
+
+   dpp_workspace_info info{};
+   try {
+      info = session.backend().status(state->machine_id());
+   } catch (const ProviderError& e) {
+      printer.report("workspace service", DPP_CHECK_FAIL, e.what(),
+                     "see the checks above for the server and token");
+      return;
+   }
+   const std::string detail = info.detail[0] ? std::string(" (") + info.detail + ")" : "";
+   if (info.state == DPP_WORKSPACE_NOT_FOUND) {
+      printer.report("workspace service", DPP_CHECK_FAIL,
+                     "the backend has no workspace " + state->machine_id() + detail,
+                     "run `devpod up` (create) for it");
+      return;
+   }
+   printer.report("workspace service", info.state == DPP_WORKSPACE_RUNNING ? DPP_CHECK_PASS : DPP_CHECK_WARN,
+                  std::string("the backend reports it ") + state_name(info.state) + detail,
+                  info.state == DPP_WORKSPACE_FAILED ? "run `devpod up` again: start redeploys it"
+                                                     : "start it with `devpod up`");
+   if (info.state != DPP_WORKSPACE_RUNNING) return;
+
+   dpp_workspace_auth auth{};
+   try {
+      session.auth().prepare(state->folder(), false);
+      auth = session.auth().workspace_auth();
+      printer.report("credentials", DPP_CHECK_PASS, "found in " + state->folder(), "");
+   } catch (const ProviderError& e) {
+      printer.report("credentials", DPP_CHECK_FAIL, e.what(),
+                     "delete and recreate the workspace to make new ones");
+      return;
+   }
+   const Endpoint endpoint = endpoint_from_info(info, auth.user, auth.host_public_key);
+   std::string probe_detail;
+   if (probe_ssh_banner(endpoint.host, endpoint.port, 5000, probe_detail) != ProbeResult::ssh_banner) {
+      printer.report(
+          "ssh port", DPP_CHECK_FAIL, probe_detail,
+          "check that the port is published and not blocked by a firewall; see the deploy log in Dokploy");
+      return;
+   }
+   printer.report("ssh port", DPP_CHECK_PASS, probe_detail, "");
+   dpp_ssh_target target{};
+   target.struct_size = sizeof target;
+   target.host = endpoint.host.c_str();
+   target.port = endpoint.port;
+   target.host_key = endpoint.host_key.c_str();
+   std::string message;
+   const dpp_status probe = session.transport().probe(target, 10'000, message);
+   if (probe != DPP_OK) {
+      printer.report("host key", DPP_CHECK_FAIL, message,
+                     probe == DPP_E_HOST_KEY_MISMATCH
+                         ? "another SSH server answers on this port: delete and recreate the workspace"
+                         : "see the ssh port check");
+      return;
+   }
+   printer.report("host key", DPP_CHECK_PASS, "the workspace answers with its pinned key", "");
+
+   dpp_credentials credentials = session.auth().credentials();
+   credentials.user = endpoint.user.c_str();
+   target.credentials = &credentials;
+   target.connect_timeout_ms = 10'000;
+   dpp_run_request request{};
+   request.struct_size = sizeof request;
+   request.target = &target;
+   request.command = "true";
+   const int null_fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+   request.stdin_fd = null_fd;
+   request.stdout_fd = null_fd;
+   request.stderr_fd = null_fd;
+   dpp_run_result result{};
+   const dpp_status ran = session.transport().run(request, result, message);
+   if (null_fd >= 0) ::close(null_fd);
+   if (ran != DPP_OK)
+      printer.report(
+          "test command", DPP_CHECK_FAIL, message,
+          ran == DPP_E_AUTH ? "the workspace refused the credentials: recreate it" : "retry with --verbose");
+   else if (result.exit_code != 0)
+      printer.report("test command", DPP_CHECK_FAIL, "`true` exited with " + std::to_string(result.exit_code),
+                     "the workspace's shell is broken; check the image");
+   else
+      printer.report("test command", DPP_CHECK_PASS,
+                     "`true` ran as " + endpoint.user + " through " + session.transport().plugin().id(), "");
+}
+
+}  // namespace
+
+int verb_doctor(Session& session, std::ostream& out) {
+   CheckPrinter printer(out);
+   try {
+      session.configure({.backend = true, .transport = true, .auth = true});
+   } catch (const ConfigError& e) {
+      for (const auto& problem : e.problems())
+         printer.report("configuration", DPP_CHECK_FAIL, problem,
+                        "set the option in DevPod (devpod provider set-options) or the environment");
+      throw ProviderError(kExitUsage, "doctor found " + std::to_string(printer.failures()) + " problem(s)");
+   }
+   printer.report("configuration", DPP_CHECK_PASS, "all options are valid", "");
+   for (Session::Role role : {Session::Role::backend, Session::Role::transport, Session::Role::auth}) {
+      const PluginLibrary& plugin = session.plugin(role);
+      printer.report(std::string("plugin ") + plugin.id(), DPP_CHECK_PASS,
+                     plugin.version() + " from " + plugin.file(), "");
+   }
+   dpp_error error = make_error();
+   session.backend().check(&CheckPrinter::callback, &printer, error);
+   if (session.has_machine())
+      check_machine(session, printer);
+   else
+      printer.report("machine", DPP_CHECK_SKIP, "no MACHINE_ID or --machine-id: machine checks skipped", "");
+   if (printer.failures() > 0)
+      throw ProviderError(kExitFailure, "doctor found " + std::to_string(printer.failures()) +
+                                            " problem(s); the first: " + printer.first_failure());
+   out << "all checks passed\n";
+   return kExitOk;
+}
+
+}  // namespace dpp::core

@@ -1,0 +1,27 @@
+// init: checks the configuration, the plugins and the platform, one clear line each.
+#include "errors.hpp"
+#include "lifecycle/check_printer.hpp"
+#include "lifecycle/verbs.hpp"
+#include "plugins/plugin_instances.hpp"
+
+namespace dpp::core {
+
+int verb_init(Session& session, std::ostream& out) {
+   // All three roles: an unknown transport or auth plugin is a configuration mistake that
+   // `devpod provider add` should reveal now, not at the first `devpod up`.
+   session.configure({.backend = true, .transport = true, .auth = true});
+   CheckPrinter printer(out);
+   printer.report("configuration", DPP_CHECK_PASS,
+                  "options valid; backend " + session.backend().plugin().id() + ", transport " +
+                      session.transport().plugin().id() + ", auth " + session.auth().plugin().id(),
+                  "");
+   dpp_error error = make_error();
+   const dpp_status status = session.backend().check(&CheckPrinter::callback, &printer, error);
+   if (status != DPP_OK && printer.failures() == 0)
+      throw_plugin_failure(session.backend().plugin(), "check", status, error);
+   if (printer.failures() > 0)
+      throw ProviderError(status == DPP_E_CONFIG ? kExitUsage : kExitFailure, printer.first_failure());
+   return kExitOk;
+}
+
+}  // namespace dpp::core

@@ -1,0 +1,124 @@
+// create, start, stop, delete: the verbs that change a workspace.
+#include <chrono>
+
+#include "errors.hpp"
+#include "lifecycle/endpoint_checks.hpp"
+#include "lifecycle/machine_lock.hpp"
+#include "lifecycle/verbs.hpp"
+#include "logging/logging.hpp"
+#include "options/host_options.hpp"
+#include "workspace/workspace_spec.hpp"
+
+namespace dpp::core {
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Records which plugins made the machine and where it answers.
+void remember(Session& session, const Endpoint& endpoint) {
+   MachineState& state = session.machine();
+   state.endpoint = endpoint;
+   state.backend_id = session.backend().plugin().id();
+   state.auth_id = session.auth().plugin().id();
+   state.transport_id = session.transport().plugin().id();
+   state.unreachable_since_ms.reset();
+   state.save();
+}
+
+// The host's own last word on an endpoint: the backend said it answers; make sure, once.
+void verify_endpoint(Session& session, const Endpoint& endpoint) {
+   dpp_ssh_target target{};
+   target.struct_size = sizeof target;
+   target.host = endpoint.host.c_str();
+   target.port = endpoint.port;
+   target.host_key = endpoint.host_key.c_str();
+   std::string message;
+   const dpp_status status = session.transport().probe(target, 10'000, message);
+   if (status == DPP_OK) return;
+   if (status == DPP_E_HOST_KEY_MISMATCH)
+      throw ProviderError(kExitFailure, "the workspace's SSH port " + endpoint.host + ":" +
+                                            std::to_string(endpoint.port) +
+                                            " answers with another host key: " + message);
+   throw ProviderError(kExitFailure, "the backend reported the workspace ready, but " + endpoint.host + ":" +
+                                         std::to_string(endpoint.port) + " does not answer SSH: " + message);
+}
+
+// Loads everything a create/start needs: lock first, then credentials, endpoint checks.
+dpp_workspace_auth prepare_machine(Session& session, bool create_credentials) {
+   MachineState& state = session.machine();
+   session.auth().prepare(state.folder(), create_credentials);
+   dpp_workspace_auth auth = session.auth().workspace_auth();
+   offer_endpoint_checks(session, auth.host_public_key);
+   return auth;
+}
+
+}  // namespace
+
+int verb_create(Session& session, std::ostream& out) {
+   session.configure({.backend = true, .transport = true, .auth = true});
+   MachineState& state = session.machine();
+   MachineLock lock(state.folder());
+   const auto started = std::chrono::steady_clock::now();
+   const dpp_workspace_auth auth = prepare_machine(session, /*create_credentials=*/true);
+   WorkspaceSpec spec(session.config(), state.machine_id(), auth);
+   log().info("creating workspace {} with the {} backend (timeout {} s)", state.machine_id(),
+              session.backend().plugin().id(), spec.get().timeout_ms / 1000);
+   const dpp_workspace_info info = session.backend().create(spec.get());
+   const Endpoint endpoint = endpoint_from_info(info, auth.user, auth.host_public_key);
+   verify_endpoint(session, endpoint);
+   remember(session, endpoint);
+   log().info("workspace {} is ready at {}@{}:{} ({:.1f} s)", state.machine_id(), endpoint.user,
+              endpoint.host, endpoint.port, seconds_since(started));
+   out << "DEVPOD_MACHINE_ID=" << state.machine_id() << '\n'
+       << "DEVPOD_MACHINE_HOST=" << endpoint.host << '\n'
+       << "DEVPOD_MACHINE_PORT=" << endpoint.port << '\n'
+       << "DEVPOD_MACHINE_USER=" << endpoint.user << '\n';
+   out.flush();
+   return kExitOk;
+}
+
+int verb_start(Session& session) {
+   session.configure({.backend = true, .transport = true, .auth = true});
+   MachineState& state = session.machine();
+   MachineLock lock(state.folder());
+   const auto started = std::chrono::steady_clock::now();
+   const dpp_workspace_auth auth = prepare_machine(session, /*create_credentials=*/false);
+   WorkspaceSpec spec(session.config(), state.machine_id(), auth);
+   log().info("starting workspace {}", state.machine_id());
+   const dpp_workspace_info info = session.backend().start(spec.get());
+   const Endpoint endpoint = endpoint_from_info(info, auth.user, auth.host_public_key);
+   verify_endpoint(session, endpoint);
+   remember(session, endpoint);
+   log().info("workspace {} runs again ({:.1f} s)", state.machine_id(), seconds_since(started));
+   return kExitOk;
+}
+
+int verb_stop(Session& session) {
+   session.configure({.backend = true});
+   MachineState& state = session.machine();
+   MachineLock lock(state.folder());
+   log().info("stopping workspace {}", state.machine_id());
+   session.backend().stop(state.machine_id());
+   if (state.unreachable_since_ms) {
+      state.unreachable_since_ms.reset();
+      state.save();
+   }
+   log().info("workspace {} is stopped", state.machine_id());
+   return kExitOk;
+}
+
+int verb_delete(Session& session) {
+   session.configure({.backend = true});
+   MachineState& state = session.machine();
+   MachineLock lock(state.folder());
+   const bool keep_volumes = session.config().get_bool(kOptKeepVolumes);
+   log().info("deleting workspace {}{}", state.machine_id(), keep_volumes ? " (keeping its volumes)" : "");
+   session.backend().remove(state.machine_id(), keep_volumes);
+   state.remove();
+   log().info("workspace {} is deleted", state.machine_id());
+   return kExitOk;
+}
+
+}  // namespace dpp::core

@@ -1,0 +1,129 @@
+// spdlog set-up with a sink that writes whole lines to fd 2 in text or JSON, secrets masked.
+#include "logging/logging.hpp"
+
+#include <spdlog/details/null_mutex.h>
+#include <spdlog/sinks/base_sink.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+#include <vector>
+
+namespace dpp::core {
+namespace {
+
+std::mutex& secrets_mutex() {
+   static std::mutex mutex;
+   return mutex;
+}
+
+std::vector<std::string>& secrets() {
+   static std::vector<std::string> values;
+   return values;
+}
+
+const auto kStart = std::chrono::steady_clock::now();
+
+std::string json_escape(std::string_view text) {
+   std::string out;
+   out.reserve(text.size() + 8);
+   for (char c : text) {
+      switch (c) {
+         case '"': out += "\\\""; break;
+         case '\\': out += "\\\\"; break;
+         case '\n': out += "\\n"; break;
+         case '\r': out += "\\r"; break;
+         case '\t': out += "\\t"; break;
+         default:
+            if (static_cast<unsigned char>(c) < 0x20) {
+               char escaped[8];
+               std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
+               out += escaped;
+            } else {
+               out += c;
+            }
+      }
+   }
+   return out;
+}
+
+// Writes each record as one write(2) so lines of concurrent processes do not interleave.
+class StderrSink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+   explicit StderrSink(LogFormat format) : format_(format) {}
+
+ protected:
+   void sink_it_(const spdlog::details::log_msg& message) override {
+      const std::string text = redact(std::string_view(message.payload.data(), message.payload.size()));
+      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - kStart).count();
+      const auto level = spdlog::level::to_string_view(message.level);
+      std::string line;
+      if (format_ == LogFormat::json) {
+         const auto since_epoch =
+             std::chrono::duration_cast<std::chrono::milliseconds>(message.time.time_since_epoch()).count();
+         line = "{\"time_ms\":" + std::to_string(since_epoch) +
+                ",\"elapsed_ms\":" + std::to_string(static_cast<long long>(elapsed * 1000)) +
+                ",\"level\":\"" + std::string(level.data(), level.size()) + "\",\"msg\":\"" +
+                json_escape(text) + "\"}\n";
+      } else {
+         char prefix[48];
+         std::snprintf(prefix, sizeof prefix, "[%7.2fs] %-5.*s ", elapsed, static_cast<int>(level.size()),
+                       level.data());
+         line = prefix + text + "\n";
+      }
+      std::size_t written = 0;
+      while (written < line.size()) {
+         ssize_t n = ::write(STDERR_FILENO, line.data() + written, line.size() - written);
+         if (n <= 0) break;  // stderr gone: nothing better to do than drop the line
+         written += static_cast<std::size_t>(n);
+      }
+   }
+   void flush_() override {}
+
+ private:
+   LogFormat format_;
+};
+
+std::shared_ptr<spdlog::logger>& logger_instance() {
+   static std::shared_ptr<spdlog::logger> instance = [] {
+      auto made = std::make_shared<spdlog::logger>("dpp", std::make_shared<StderrSink>(LogFormat::text));
+      made->set_level(spdlog::level::info);
+      return made;
+   }();
+   return instance;
+}
+
+}  // namespace
+
+void configure_logging(int level, LogFormat format) {
+   auto made = std::make_shared<spdlog::logger>("dpp", std::make_shared<StderrSink>(format));
+   made->set_level(static_cast<spdlog::level::level_enum>(level));
+   made->flush_on(spdlog::level::trace);
+   logger_instance() = made;
+}
+
+void redact_in_logs(const std::string& secret) {
+   if (secret.size() < 4) return;
+   std::lock_guard lock(secrets_mutex());
+   secrets().push_back(secret);
+}
+
+std::string redact(std::string_view text) {
+   std::string out(text);
+   std::lock_guard lock(secrets_mutex());
+   for (const auto& secret : secrets()) {
+      std::size_t at = 0;
+      while ((at = out.find(secret, at)) != std::string::npos) {
+         out.replace(at, secret.size(), "***");
+         at += 3;
+      }
+   }
+   return out;
+}
+
+spdlog::logger& log() {
+   return *logger_instance();
+}
+
+}  // namespace dpp::core

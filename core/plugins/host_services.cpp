@@ -1,0 +1,187 @@
+// Implements the dpp_host table for plugins.
+#include "plugins/host_services.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "errors.hpp"
+#include "logging/logging.hpp"
+#include "util/text.hpp"
+
+namespace dpp::core {
+
+std::atomic<bool> HostServices::cancelled_{false};
+
+struct HostServices::PluginHost {
+   dpp_host table{};
+   HostServices* owner = nullptr;
+   std::string plugin_id;
+};
+
+namespace {
+
+constexpr std::size_t kMaxLogLine = 16 * 1024;
+constexpr std::size_t kMaxStateValue = 64 * 1024;
+
+bool is_state_key(const char* key) {
+   if (!key) return false;
+   const std::size_t length = strnlen(key, 65);
+   if (length == 0 || length > 64) return false;
+   for (std::size_t i = 0; i < length; ++i) {
+      const char c = key[i];
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'))
+         return false;
+   }
+   return true;
+}
+
+// A plugin's log text: bounded, valid UTF-8, control characters shown escaped so that a
+// plugin cannot forge extra log lines.
+std::string sanitize_log_text(const char* message) {
+   if (!message) return {};
+   const std::size_t length = strnlen(message, kMaxLogLine + 1);
+   std::string text(message, std::min(length, kMaxLogLine));
+   bool clean = is_valid_utf8(text);
+   for (char c : text)
+      if (c == '\n' || c == '\r' || (static_cast<unsigned char>(c) < 0x20 && c != '\t')) clean = false;
+   return clean ? text : printable_excerpt(text, kMaxLogLine);
+}
+
+}  // namespace
+
+HostServices::HostServices() = default;
+HostServices::~HostServices() = default;
+
+const dpp_host* HostServices::for_plugin(const std::string& plugin_id) {
+   auto& slot = hosts_[plugin_id];
+   if (!slot) {
+      slot = std::make_unique<PluginHost>();
+      slot->owner = this;
+      slot->plugin_id = plugin_id;
+      dpp_host& t = slot->table;
+      t.struct_size = sizeof(dpp_host);
+      t.abi_version = DPP_ABI_VERSION_INIT;
+      t.name = "dokploy-provider";
+      t.version = DPP_PROVIDER_VERSION;
+      t.host_data = slot.get();
+      t.log = &HostServices::log;
+      t.log_enabled = &HostServices::log_enabled;
+      t.is_cancelled = &HostServices::is_cancelled;
+      t.machine_id = &HostServices::machine_id;
+      t.machine_folder = &HostServices::machine_folder;
+      t.state_get = &HostServices::state_get;
+      t.state_set = &HostServices::state_set;
+      t.check_endpoint = &HostServices::check_endpoint;
+   }
+   return &slot->table;
+}
+
+void HostServices::set_machine(MachineState* state) {
+   machine_ = state;
+   machine_id_ = state ? state->machine_id() : "";
+   machine_folder_ = state ? state->folder() : "";
+}
+
+void HostServices::set_endpoint_checker(EndpointChecker checker) {
+   checker_ = std::move(checker);
+}
+
+void HostServices::request_cancel() noexcept {
+   cancelled_.store(true, std::memory_order_relaxed);
+}
+bool HostServices::cancel_requested() noexcept {
+   return cancelled_.load(std::memory_order_relaxed);
+}
+void HostServices::reset_cancel() noexcept {
+   cancelled_.store(false);
+}
+
+const HostServices::PluginHost& HostServices::context(const dpp_host* host) {
+   return *static_cast<const PluginHost*>(host->host_data);
+}
+
+void HostServices::log(const dpp_host* host, int32_t level, const char* message) {
+   if (!host) return;
+   if (level < DPP_LOG_TRACE) level = DPP_LOG_TRACE;
+   if (level > DPP_LOG_CRITICAL) level = DPP_LOG_CRITICAL;
+   const auto spd_level = static_cast<spdlog::level::level_enum>(level);
+   if (!core::log().should_log(spd_level)) return;
+   core::log().log(spd_level, "{}: {}", context(host).plugin_id, sanitize_log_text(message));
+}
+
+bool HostServices::log_enabled(const dpp_host*, int32_t level) {
+   return core::log().should_log(
+       static_cast<spdlog::level::level_enum>(std::clamp<int32_t>(level, DPP_LOG_TRACE, DPP_LOG_CRITICAL)));
+}
+
+bool HostServices::is_cancelled(const dpp_host*) {
+   return cancel_requested();
+}
+
+const char* HostServices::machine_id(const dpp_host* host) {
+   const auto* owner = context(host).owner;
+   return owner->machine_ ? owner->machine_id_.c_str() : nullptr;
+}
+
+const char* HostServices::machine_folder(const dpp_host* host) {
+   const auto* owner = context(host).owner;
+   return owner->machine_ ? owner->machine_folder_.c_str() : nullptr;
+}
+
+dpp_status HostServices::state_get(const dpp_host* host, const char* key, char* buffer, std::size_t capacity,
+                                   std::size_t* needed) {
+   const PluginHost& ctx = context(host);
+   if (!ctx.owner->machine_) return DPP_E_UNSUPPORTED;
+   if (!is_state_key(key)) return DPP_E_INVALID_ARGUMENT;
+   auto value = ctx.owner->machine_->plugin_value(ctx.plugin_id, key);
+   if (!value) return DPP_E_NOT_FOUND;
+   if (needed) *needed = value->size() + 1;
+   if (!buffer || capacity < value->size() + 1) return DPP_E_BUFFER_TOO_SMALL;
+   std::memcpy(buffer, value->c_str(), value->size() + 1);
+   return DPP_OK;
+}
+
+dpp_status HostServices::state_set(const dpp_host* host, const char* key, const char* value,
+                                   dpp_error* error) {
+   const PluginHost& ctx = context(host);
+   if (!ctx.owner->machine_) return dpp_error_set(error, DPP_E_UNSUPPORTED, "no machine in this invocation");
+   if (!is_state_key(key))
+      return dpp_error_set(error, DPP_E_INVALID_ARGUMENT, "state keys are [a-z0-9_.-]{1,64}");
+   std::optional<std::string> copy;
+   if (value) {
+      const std::size_t length = strnlen(value, kMaxStateValue + 1);
+      if (length > kMaxStateValue)
+         return dpp_error_set(error, DPP_E_INVALID_ARGUMENT, "state values are at most 64 KiB");
+      copy = std::string(value, length);
+      if (!is_valid_utf8(*copy))
+         return dpp_error_set(error, DPP_E_INVALID_ARGUMENT, "state values must be UTF-8");
+   }
+   MachineState& state = *ctx.owner->machine_;
+   const auto previous = state.plugin_value(ctx.plugin_id, key);
+   if (previous == copy) return DPP_OK;  // unchanged: spare the disk write
+   state.set_plugin_value(ctx.plugin_id, key, copy);
+   try {
+      state.save();
+   } catch (const std::exception& e) {
+      state.set_plugin_value(ctx.plugin_id, key, previous);
+      return dpp_error_set(error, DPP_E_IO, e.what());
+   }
+   return DPP_OK;
+}
+
+dpp_status HostServices::check_endpoint(const dpp_host* host, const char* hostname, uint16_t port,
+                                        const char* expected_host_key, uint32_t timeout_ms,
+                                        dpp_error* error) {
+   const PluginHost& ctx = context(host);
+   if (!ctx.owner->checker_)
+      return dpp_error_set(error, DPP_E_UNSUPPORTED, "no SSH transport is loaded in this invocation");
+   if (!hostname || !*hostname || port == 0)
+      return dpp_error_set(error, DPP_E_INVALID_ARGUMENT, "check_endpoint needs a host and a port");
+   std::string message;
+   const dpp_status status =
+       ctx.owner->checker_(hostname, port, expected_host_key ? expected_host_key : "", timeout_ms, message);
+   if (status != DPP_OK) dpp_error_set(error, status, message.c_str());
+   return status;
+}
+
+}  // namespace dpp::core
