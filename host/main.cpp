@@ -1,0 +1,84 @@
+// dokploy-provider's entry point: parse the command line, run one verb of core, and turn every
+// error into one actionable line on stderr and the documented exit code. Nothing else.
+#include <unistd.h>
+
+#include <iostream>
+
+#include "command_line.hpp"
+#include "errors.hpp"
+#include "lifecycle/session.hpp"
+#include "lifecycle/signals.hpp"
+#include "lifecycle/verbs.hpp"
+#include "logging/logging.hpp"
+
+namespace {
+
+using namespace dpp::core;
+
+int default_level(const std::string& verb, int verbosity, const Environment& env) {
+   if (verbosity >= 2) return DPP_LOG_TRACE;
+   if (verbosity == 1 || env.get("DEVPOD_DEBUG") == "true") return DPP_LOG_DEBUG;
+   // status and command speak to DevPod through stdout and stderr: only problems go to stderr.
+   if (verb == "status" || verb == "command") return DPP_LOG_WARN;
+   return DPP_LOG_INFO;
+}
+
+int run(const dpp::host::CommandLine& line, char** argv) {
+   SessionSettings settings;
+   std::error_code error;
+   settings.executable = std::filesystem::read_symlink("/proc/self/exe", error);
+   if (error) settings.executable = argv[0];
+   settings.environment = Environment::from_process();
+   settings.config_file = line.config_file;
+   settings.machine_id = line.machine_id;
+   settings.machine_folder = line.machine_folder;
+   configure_logging(default_level(line.verb, line.verbosity, settings.environment),
+                     line.log_format == "json" ? LogFormat::json : LogFormat::text);
+   install_signal_handlers();
+
+   Session session(std::move(settings));
+   const std::string& verb = line.verb;
+   if (verb == "init") return verb_init(session, std::cerr);
+   if (verb == "create") return verb_create(session, std::cout);
+   if (verb == "delete") return verb_delete(session);
+   if (verb == "start") return verb_start(session);
+   if (verb == "stop") return verb_stop(session);
+   if (verb == "status") return verb_status(session, std::cout);
+   if (verb == "doctor") return verb_doctor(session, std::cout);
+   if (verb == "version") return verb_version(session, std::cout);
+   if (verb == "plugins") return verb_plugins(session, std::cout, line.plugins_output == "json");
+   if (verb == "command") {
+      std::optional<std::string> script = line.command_script;
+      if (!script) script = session.environment().get_raw("COMMAND");
+      if (!script)
+         throw UsageError(
+             "COMMAND is not set. DevPod sets it; outside DevPod pass the script: "
+             "dokploy-provider command 'uname -a'");
+      return verb_command(session, *script, STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO);
+   }
+   throw UsageError("unknown verb " + verb);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+   std::ios::sync_with_stdio(true);
+   const dpp::host::CommandLine line = dpp::host::parse_command_line(argc, argv);
+   if (line.exit_now) return line.exit_code;
+   try {
+      return run(line, argv);
+   } catch (const ConfigError& e) {
+      for (const auto& problem : e.problems()) std::cerr << "dokploy-provider: " << redact(problem) << '\n';
+      if (e.problems().size() > 1)
+         std::cerr << "dokploy-provider: " << line.verb << " failed: " << e.problems().size()
+                   << " configuration problems (above); fix them and retry\n";
+      return e.exit_code();
+   } catch (const ProviderError& e) {
+      std::cerr << "dokploy-provider: " << line.verb << " failed: " << redact(e.what()) << '\n';
+      return e.exit_code();
+   } catch (const std::exception& e) {
+      std::cerr << "dokploy-provider: " << line.verb << " failed with an internal error: " << redact(e.what())
+                << "\n(please report it with the output of --verbose)\n";
+      return kExitFailure;
+   }
+}
