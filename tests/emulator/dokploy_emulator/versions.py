@@ -1,0 +1,61 @@
+"""Dokploy version parsing and the table of behaviour changes between versions that the emulator reproduces."""
+from __future__ import annotations
+
+import dataclasses
+import re
+
+_VERSION_RE = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+))?$")
+
+
+def parse_version(text: str) -> tuple[int, int, int]:
+    """'v0.30.2' -> (0, 30, 2); a missing patch number counts as 0. Raises ValueError."""
+    match = _VERSION_RE.match(text.strip())
+    if not match:
+        raise ValueError(f"not a Dokploy version: {text!r} (expected e.g. v0.30.2)")
+    major, minor, patch = match.groups()
+    return int(major), int(minor), int(patch or 0)
+
+
+@dataclasses.dataclass(frozen=True)
+class Features:
+    """What a given Dokploy version does; each flag names the release that introduced it
+    (shared/reference/dokploy-api.md, "Versions a client meets")."""
+
+    version: str
+    number: tuple[int, int, int]
+
+    @property
+    def port_publish_mode(self) -> bool:  # v0.23.7: port.publishMode added
+        return self.number >= (0, 23, 7)
+
+    @property
+    def environments(self) -> bool:  # v0.25: environments; environmentId replaces projectId
+        return self.number >= (0, 25, 0)
+
+    @property
+    def save_env_build_secrets(self) -> bool:  # v0.25.6: saveEnvironment requires buildSecrets
+        return self.number >= (0, 25, 6)
+
+    @property
+    def save_env_create_env_file(self) -> bool:  # v0.26.1: saveEnvironment requires createEnvFile
+        return self.number >= (0, 26, 1)
+
+    @property
+    def command_args(self) -> bool:  # v0.26: command split on spaces + args[]
+        return self.number >= (0, 26, 0)
+
+    @property
+    def in_memory_queue(self) -> bool:  # v0.29.9: a restart loses queued jobs, statuses reset to idle
+        return self.number >= (0, 29, 9)
+
+    @property
+    def create_source_type(self) -> bool:  # v0.30: sourceType accepted by application/compose.create
+        return self.number >= (0, 30, 0)
+
+
+def features_for(version: str) -> Features:
+    number = parse_version(version)
+    if number < (0, 19, 0):
+        # Before v0.19 the API used Bearer tokens; the emulator only speaks x-api-key.
+        raise ValueError(f"Dokploy {version} predates x-api-key authentication (v0.19); not emulated")
+    return Features(version=version if version.startswith("v") else "v" + version, number=number)
