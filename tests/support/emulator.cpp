@@ -1,0 +1,184 @@
+// The Dokploy emulator as a test fixture.
+#include "support/emulator.hpp"
+
+#include <Poco/Net/AcceptCertificateHandler.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/SSLManager.h>
+#include <Poco/URI.h>
+
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+#include "support/test_paths.hpp"
+
+namespace dpp::test {
+
+std::string random_hex(std::size_t bytes) {
+   std::random_device random;
+   static const char* digits = "0123456789abcdef";
+   std::string out;
+   for (std::size_t i = 0; i < bytes; ++i) {
+      const unsigned value = random() & 0xFF;
+      out += digits[value >> 4];
+      out += digits[value & 15];
+   }
+   return out;
+}
+
+Emulator::Emulator(EmulatorOptions options) : options_(std::move(options)), dir_("dpp-emulator") {
+   token_ = random_hex(24);
+   std::vector<std::string> argv = {python(),
+                                    emulator_script(),
+                                    "--listen",
+                                    "127.0.0.1:0",
+                                    "--version",
+                                    options_.version,
+                                    "--ready-file",
+                                    dir_.file("ready.json"),
+                                    "--runner",
+                                    options_.runner,
+                                    "--queue-delay-ms",
+                                    std::to_string(options_.queue_delay_ms),
+                                    "--deploy-duration-ms",
+                                    std::to_string(options_.deploy_duration_ms),
+                                    "--server-address",
+                                    options_.server_address};
+   if (options_.runner == "workspace") {
+      argv.push_back("--runner-state-dir");
+      argv.push_back(dir_.file("runner"));
+   }
+   if (options_.tls) {
+      ProcessResult made =
+          run_process({.argv = {python(), emulator_script(), "make-certs", dir_.file("certs")}});
+      if (made.exit_code != 0) throw std::runtime_error("make-certs failed: " + made.err);
+      argv.insert(argv.end(),
+                  {"--tls-cert", dir_.file("certs/server.pem"), "--tls-key", dir_.file("certs/server.key")});
+   }
+   if (!options_.servers.empty()) {
+      nlohmann::json servers = nlohmann::json::array();
+      for (const auto& server : options_.servers)
+         servers.push_back({{"serverId", server.server_id},
+                            {"name", server.name},
+                            {"ipAddress", server.ip_address},
+                            {"serverStatus", "active"}});
+      dir_.write("servers.json", servers.dump());
+      argv.insert(argv.end(), {"--servers-file", dir_.file("servers.json")});
+   }
+   EnvMap env = current_environment();
+   env["DOKPLOY_EMULATOR_TOKEN"] = token_;
+   process_ =
+       std::make_unique<ChildProcess>(ProcessOptions{.argv = argv, .env = env}, dir_.file("emulator.log"));
+   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+   while (true) {
+      std::ifstream ready(dir_.file("ready.json"));
+      if (ready) {
+         nlohmann::json info = nlohmann::json::parse(ready, nullptr, false);
+         if (!info.is_discarded() && info.contains("url")) {
+            url_ = info["url"].get<std::string>();
+            port_ = info["port"].get<int>();
+            break;
+         }
+      }
+      if (!process_->alive()) throw std::runtime_error("the Dokploy emulator exited at start:\n" + log());
+      if (std::chrono::steady_clock::now() > deadline)
+         throw std::runtime_error("the Dokploy emulator did not become ready in 60 s:\n" + log());
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+   }
+}
+
+Emulator::~Emulator() {
+   if (process_) process_->stop(std::chrono::seconds(20));
+}
+
+std::string Emulator::ca_cert() const {
+   return dir_.file("certs/ca.pem");
+}
+std::string Emulator::wrong_ca_cert() const {
+   return dir_.file("certs/wrong-ca.pem");
+}
+std::string Emulator::log() const {
+   return dir_.read("emulator.log");
+}
+
+nlohmann::json Emulator::control(const std::string& method, const std::string& path,
+                                 const nlohmann::json& body) const {
+   Poco::URI uri(url_);
+   std::unique_ptr<Poco::Net::HTTPClientSession> session;
+   if (options_.tls) {
+      Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "",
+                                                               ca_cert(), Poco::Net::Context::VERIFY_STRICT);
+      session = std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(), context);
+   } else {
+      session = std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
+   }
+   session->setTimeout(Poco::Timespan(60, 0));
+   Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+   const std::string payload = body.is_null() ? "" : body.dump();
+   if (!payload.empty()) {
+      request.setContentType("application/json");
+      request.setContentLength(static_cast<std::streamsize>(payload.size()));
+   }
+   session->sendRequest(request) << payload;
+   Poco::Net::HTTPResponse response;
+   std::istream& stream = session->receiveResponse(response);
+   std::stringstream text;
+   text << stream.rdbuf();
+   if (response.getStatus() >= 300)
+      throw std::runtime_error("emulator control " + method + " " + path + " answered " +
+                               std::to_string(response.getStatus()) + ": " + text.str());
+   if (text.str().empty()) return nullptr;
+   return nlohmann::json::parse(text.str());
+}
+
+std::vector<nlohmann::json> Emulator::api_requests(const std::string& procedure) const {
+   std::vector<nlohmann::json> out;
+   for (const auto& entry : requests()) {
+      const std::string path = entry.value("path", "");
+      if (path.rfind("/api/", 0) != 0) continue;
+      if (!procedure.empty() && entry.value("procedure", "") != procedure) continue;
+      out.push_back(entry);
+   }
+   return out;
+}
+
+std::vector<nlohmann::json> Emulator::schema_errors() const {
+   std::vector<nlohmann::json> out;
+   for (const auto& entry : requests())
+      if (entry.contains("schema_error") && !entry["schema_error"].is_null()) out.push_back(entry);
+   return out;
+}
+
+std::string Emulator::add_fault(const nlohmann::json& fault) const {
+   return control("POST", "/__emulator/faults", fault).value("faultId", "");
+}
+
+nlohmann::json Emulator::seed(int services, const std::string& project) const {
+   return control("POST", "/__emulator/seed", {{"services", services}, {"project", project}});
+}
+
+void Emulator::set_version(const std::string& version) const {
+   control("POST", "/__emulator/version", {{"version", version}});
+}
+
+std::vector<nlohmann::json> Emulator::services() const {
+   std::vector<nlohmann::json> out;
+   const nlohmann::json snapshot = state();
+   for (const char* table : {"applications", "compose"}) {
+      if (!snapshot.contains(table)) continue;
+      const auto& rows = snapshot[table];
+      if (rows.is_array())
+         for (const auto& row : rows) out.push_back(row);
+      else if (rows.is_object())
+         for (const auto& [id, row] : rows.items()) out.push_back(row);
+   }
+   return out;
+}
+
+}  // namespace dpp::test
