@@ -6,6 +6,7 @@
 
 #include "errors.hpp"
 #include "logging/logging.hpp"
+#include "util/files.hpp"
 #include "util/text.hpp"
 
 namespace dpp::core {
@@ -47,6 +48,25 @@ std::string sanitize_log_text(const char* message) {
    return clean ? text : printable_excerpt(text, kMaxLogLine);
 }
 
+constexpr std::size_t kMaxMachineFile = 1 << 20;
+
+bool is_machine_file_name(const char* name) {
+   if (!name) return false;
+   const std::size_t length = strnlen(name, 65);
+   if (length == 0 || length > 64) return false;
+   const char first = name[0];
+   if (!((first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z') || (first >= '0' && first <= '9') ||
+         first == '_'))
+      return false;
+   for (std::size_t i = 0; i < length; ++i) {
+      const char c = name[i];
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+            c == '.' || c == '-'))
+         return false;
+   }
+   return true;
+}
+
 }  // namespace
 
 HostServices::HostServices() = default;
@@ -72,6 +92,8 @@ const dpp_host* HostServices::for_plugin(const std::string& plugin_id) {
       t.state_get = &HostServices::state_get;
       t.state_set = &HostServices::state_set;
       t.check_endpoint = &HostServices::check_endpoint;
+      t.write_machine_file = &HostServices::write_machine_file;
+      t.read_machine_file = &HostServices::read_machine_file;
    }
    return &slot->table;
 }
@@ -166,6 +188,43 @@ dpp_status HostServices::state_set(const dpp_host* host, const char* key, const 
       state.set_plugin_value(ctx.plugin_id, key, previous);
       return dpp_error_set(error, DPP_E_IO, e.what());
    }
+   return DPP_OK;
+}
+
+dpp_status HostServices::write_machine_file(const dpp_host* host, const char* name, const void* data,
+                                            std::size_t size, dpp_error* error) {
+   const PluginHost& ctx = context(host);
+   if (!ctx.owner->machine_) return dpp_error_set(error, DPP_E_UNSUPPORTED, "no machine in this invocation");
+   if (!is_machine_file_name(name))
+      return dpp_error_set(error, DPP_E_INVALID_ARGUMENT, "machine file names are plain names without '/'");
+   if (size > kMaxMachineFile || (size > 0 && !data))
+      return dpp_error_set(error, DPP_E_INVALID_ARGUMENT, "machine files are at most 1 MiB");
+   try {
+      ensure_private_folder(ctx.owner->machine_folder_);
+      write_file_atomically(ctx.owner->machine_folder_ + "/" + name,
+                            std::string_view(static_cast<const char*>(data), size));
+   } catch (const std::exception& e) {
+      return dpp_error_set(error, DPP_E_IO, e.what());
+   }
+   return DPP_OK;
+}
+
+dpp_status HostServices::read_machine_file(const dpp_host* host, const char* name, void* buffer,
+                                           std::size_t capacity, std::size_t* size, dpp_error* error) {
+   const PluginHost& ctx = context(host);
+   if (!ctx.owner->machine_) return dpp_error_set(error, DPP_E_UNSUPPORTED, "no machine in this invocation");
+   if (!is_machine_file_name(name))
+      return dpp_error_set(error, DPP_E_INVALID_ARGUMENT, "machine file names are plain names without '/'");
+   std::optional<std::string> content;
+   try {
+      content = read_private_file(ctx.owner->machine_folder_ + "/" + name, kMaxMachineFile);
+   } catch (const std::exception& e) {
+      return dpp_error_set(error, DPP_E_IO, e.what());
+   }
+   if (!content) return DPP_E_NOT_FOUND;
+   if (size) *size = content->size();
+   if (content->size() > capacity || (!buffer && !content->empty())) return DPP_E_BUFFER_TOO_SMALL;
+   if (!content->empty()) std::memcpy(buffer, content->data(), content->size());
    return DPP_OK;
 }
 

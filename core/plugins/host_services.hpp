@@ -50,6 +50,10 @@ class HostServices {
    static dpp_status state_get(const dpp_host* host, const char* key, char* buffer, std::size_t capacity,
                                std::size_t* needed);
    static dpp_status state_set(const dpp_host* host, const char* key, const char* value, dpp_error* error);
+   static dpp_status write_machine_file(const dpp_host* host, const char* name, const void* data,
+                                        std::size_t size, dpp_error* error);
+   static dpp_status read_machine_file(const dpp_host* host, const char* name, void* buffer,
+                                       std::size_t capacity, std::size_t* size, dpp_error* error);
    static dpp_status check_endpoint(const dpp_host* host, const char* hostname, uint16_t port,
                                     const char* expected_host_key, uint32_t timeout_ms, dpp_error* error);
 

@@ -84,6 +84,23 @@ typedef struct dpp_host {
     * [the thread that called into the plugin] */
    dpp_status (*check_endpoint)(const struct dpp_host* host, const char* hostname, uint16_t port,
                                 const char* expected_host_key, uint32_t timeout_ms, dpp_error* error);
+
+   /* Private files in the machine folder, for what a plugin must keep secret (keys, passwords).
+    * The host owns the folder's safety: it is 0700; files are 0600, written atomically (temp
+    * file, fsync, rename), and never read or written through a symbolic link.
+    * name: a plain file name, [A-Za-z0-9_][A-Za-z0-9._-]{0,63} (no '/'); the file's path is
+    * machine_folder + "/" + name, which a plugin may hand to tools that need a path.
+    *
+    * write_machine_file stores `size` bytes of `data` (borrowed) as `name`, replacing it.
+    * read_machine_file copies the file into `buffer` (capacity bytes) and sets *size; when the
+    * file is bigger it returns DPP_E_BUFFER_TOO_SMALL with *size set to the size needed; when it
+    * does not exist, DPP_E_NOT_FOUND. Files are at most 1 MiB. Both return DPP_E_UNSUPPORTED
+    * when there is no machine, DPP_E_IO with a message otherwise.
+    * [the thread that called into the plugin] */
+   dpp_status (*write_machine_file)(const struct dpp_host* host, const char* name, const void* data,
+                                    size_t size, dpp_error* error);
+   dpp_status (*read_machine_file)(const struct dpp_host* host, const char* name, void* buffer,
+                                   size_t capacity, size_t* size, dpp_error* error);
 } dpp_host;
 
 #ifdef __cplusplus

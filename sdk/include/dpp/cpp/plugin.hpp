@@ -26,6 +26,7 @@
 #include <dpp/dpp.h>
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <exception>
@@ -167,6 +168,40 @@ class Host {
       error.struct_size = sizeof error;
       dpp_status status = host_->state_set(host_, key.c_str(), value ? value->c_str() : nullptr, &error);
       if (status != DPP_OK) throw Error(status, error.message);
+   }
+
+   // Private machine files (see dpp_host.write_machine_file): 0600, atomic, no symlinks.
+   void write_machine_file(const std::string& name, std::string_view data) const {
+      if (!host_ || host_->struct_size < offsetof(dpp_host, write_machine_file) + sizeof(void*) ||
+          !host_->write_machine_file)
+         throw Error(DPP_E_UNSUPPORTED, "this host cannot keep machine files");
+      dpp_error error{};
+      error.struct_size = sizeof error;
+      const dpp_status status =
+          host_->write_machine_file(host_, name.c_str(), data.data(), data.size(), &error);
+      if (status != DPP_OK) throw Error(status, error.message);
+   }
+   // The file's content, or nullopt when it does not exist.
+   std::optional<std::string> read_machine_file(const std::string& name) const {
+      if (!host_ || host_->struct_size < offsetof(dpp_host, read_machine_file) + sizeof(void*) ||
+          !host_->read_machine_file)
+         throw Error(DPP_E_UNSUPPORTED, "this host cannot keep machine files");
+      std::string buffer(4096, '\0');
+      for (int attempt = 0; attempt < 3; ++attempt) {
+         dpp_error error{};
+         error.struct_size = sizeof error;
+         std::size_t size = 0;
+         const dpp_status status =
+             host_->read_machine_file(host_, name.c_str(), buffer.data(), buffer.size(), &size, &error);
+         if (status == DPP_OK) {
+            buffer.resize(size);
+            return buffer;
+         }
+         if (status == DPP_E_NOT_FOUND) return std::nullopt;
+         if (status != DPP_E_BUFFER_TOO_SMALL) throw Error(status, error.message);
+         buffer.assign(size, '\0');
+      }
+      throw Error(DPP_E_IO, "machine file '" + name + "' keeps growing");
    }
 
    // DPP_OK, DPP_E_HOST_KEY_MISMATCH, DPP_E_CONNECT… (see dpp_host.check_endpoint); `message`
