@@ -50,15 +50,21 @@ void Session::configure(PluginNeeds needs) {
    std::vector<std::string> problems;
    if (settings_.config_file && !config_) file_values_ = read_config_file(*settings_.config_file);
 
-   // Phase 1: the host's own options, to know which plugins to load.
+   // Phase 1: only the host options that choose plugins, so that a bad value of any other option
+   // (reported in phase 3) does not keep the plugins from loading and their options from being
+   // checked in the same run: every problem is reported at once.
+   std::vector<OptionSpec> selection_specs;
+   for (const auto& spec : host_option_specs())
+      if (spec.name == kOptBackend || spec.name == kOptTransport || spec.name == kOptAuth ||
+          spec.name == kOptPluginPath)
+         selection_specs.push_back(spec);
    std::map<std::string, std::string> host_file_values;
-   std::set<std::string> host_names;
-   for (const auto& spec : host_option_specs()) host_names.insert(spec.name);
-   for (const auto& [name, value] : file_values_)
-      if (host_names.count(name)) host_file_values[name] = value;
+   for (const auto& spec : selection_specs)
+      if (auto it = file_values_.find(spec.name); it != file_values_.end())
+         host_file_values[it->first] = it->second;
    std::optional<Configuration> host_config;
    try {
-      host_config = resolve_configuration(host_option_specs(), settings_.environment, &host_file_values);
+      host_config = resolve_configuration(selection_specs, settings_.environment, &host_file_values);
    } catch (const ConfigError& e) {
       problems.insert(problems.end(), e.problems().begin(), e.problems().end());
    }
@@ -98,13 +104,11 @@ void Session::configure(PluginNeeds needs) {
          specs.push_back(spec);
       }
    }
-   try {
-      config_ = resolve_configuration(specs, settings_.environment, &file_values_);
-   } catch (const ConfigError& e) {
-      for (const auto& problem : e.problems())
-         if (std::find(problems.begin(), problems.end(), problem) == problems.end())
-            problems.push_back(problem);
-   }
+   std::vector<std::string> value_problems;
+   config_ = resolve_configuration(specs, settings_.environment, &file_values_, value_problems);
+   for (const auto& problem : check_host_option_values(*config_)) value_problems.push_back(problem);
+   for (const auto& problem : value_problems)
+      if (std::find(problems.begin(), problems.end(), problem) == problems.end()) problems.push_back(problem);
    if (!problems.empty()) throw ConfigError(problems);
    for (const auto& secret : config_->secret_values()) redact_in_logs(secret);
 

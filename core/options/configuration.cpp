@@ -50,9 +50,17 @@ std::vector<std::string> Configuration::secret_values() const {
 
 Configuration resolve_configuration(const std::vector<OptionSpec>& specs, const Environment& env,
                                     const std::map<std::string, std::string>* file_values) {
+   std::vector<std::string> problems;
+   Configuration config = resolve_configuration(specs, env, file_values, problems);
+   if (!problems.empty()) throw ConfigError(problems);
+   return config;
+}
+
+Configuration resolve_configuration(const std::vector<OptionSpec>& specs, const Environment& env,
+                                    const std::map<std::string, std::string>* file_values,
+                                    std::vector<std::string>& problems) {
    Configuration config;
    config.specs_ = specs;
-   std::vector<std::string> problems;
    std::set<std::string> known;
    for (const auto& spec : specs) {
       known.insert(spec.name);
@@ -93,7 +101,6 @@ Configuration resolve_configuration(const std::vector<OptionSpec>& specs, const 
                                ", which no option of the host or of the selected plugins is "
                                "called; check the spelling (`dokploy-provider plugins` lists "
                                "every option)");
-   if (!problems.empty()) throw ConfigError(problems);
    return config;
 }
 

@@ -42,7 +42,8 @@ class Configuration {
 
  private:
    friend Configuration resolve_configuration(const std::vector<OptionSpec>&, const Environment&,
-                                              const std::map<std::string, std::string>*);
+                                              const std::map<std::string, std::string>*,
+                                              std::vector<std::string>&);
    std::vector<OptionSpec> specs_;
    std::map<std::string, std::string> values_;
 };
@@ -53,5 +54,11 @@ class Configuration {
 // Names in `file_values` that no spec declares are problems too.
 Configuration resolve_configuration(const std::vector<OptionSpec>& specs, const Environment& env,
                                     const std::map<std::string, std::string>* file_values);
+
+// The same, but returns what could be resolved and appends the problems to `problems` instead
+// of throwing (so that later checks can still look at the values that were fine).
+Configuration resolve_configuration(const std::vector<OptionSpec>& specs, const Environment& env,
+                                    const std::map<std::string, std::string>* file_values,
+                                    std::vector<std::string>& problems);
 
 }  // namespace dpp::core

@@ -2,6 +2,11 @@
 // the workspace spec. Defaults here are the documented defaults (README, provider.yaml).
 #include "options/host_options.hpp"
 
+#include <regex>
+
+#include "options/configuration.hpp"
+#include "util/text.hpp"
+
 namespace dpp::core {
 namespace {
 
@@ -60,6 +65,23 @@ const std::vector<OptionSpec>& host_option_specs() {
                    DPP_OPTION_DURATION, "ssh"),
    };
    return specs;
+}
+
+std::vector<std::string> check_host_option_values(const Configuration& config) {
+   std::vector<std::string> problems;
+   // Docker refuses less than 6 MiB; a workspace with sshd and a shell needs far more anyway.
+   constexpr uint64_t kMinimumMemory = 6ull * 1024 * 1024;
+   if (auto memory = config.get(kOptMemoryLimit); memory && std::stoull(*memory) < kMinimumMemory)
+      problems.push_back(std::string(kOptMemoryLimit) + " is " + *memory +
+                         " bytes, below Docker's minimum of 6 MiB. Expected a size such as 512m or 4g.");
+   if (auto cpus = config.get(kOptCpuLimit); cpus && std::stod(*cpus) > 1024)
+      problems.push_back(std::string(kOptCpuLimit) + "=" + *cpus +
+                         " is more CPUs than any server has. Expected a number such as 2 or 1.5.");
+   static const std::regex image_reference("[a-zA-Z0-9][a-zA-Z0-9._/:@-]{0,254}");
+   if (auto image = config.get(kOptImage); image && !std::regex_match(*image, image_reference))
+      problems.push_back(std::string(kOptImage) + "='" + printable_excerpt(*image) +
+                         "' is not an image reference. Expected something like cruizba/ubuntu-dind:latest.");
+   return problems;
 }
 
 }  // namespace dpp::core

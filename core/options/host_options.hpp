@@ -24,4 +24,9 @@ inline constexpr const char* kOptDockerInWorkspace = "DOKPLOY_DOCKER_IN_WORKSPAC
 
 const std::vector<OptionSpec>& host_option_specs();
 
+class Configuration;
+// Checks that go beyond an option's type (a memory limit Docker would refuse, an image reference
+// that is not one). Returns one message per problem, in the style of resolve_configuration.
+std::vector<std::string> check_host_option_values(const Configuration& config);
+
 }  // namespace dpp::core

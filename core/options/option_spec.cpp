@@ -49,7 +49,7 @@ ParsedValue parse_boolean(std::string_view raw) {
    const std::string value = to_lower(raw);
    if (value == "true" || value == "1" || value == "yes" || value == "on") return ok("true");
    if (value == "false" || value == "0" || value == "no" || value == "off") return ok("false");
-   return bad("is not a boolean; use true or false");
+   return bad("is not a boolean");
 }
 
 ParsedValue parse_integer(std::string_view raw) {
@@ -61,7 +61,7 @@ ParsedValue parse_integer(std::string_view raw) {
 
 ParsedValue parse_number(std::string_view raw) {
    double value;
-   if (!parse_decimal(raw, value)) return bad("is not a number such as 2 or 1.5");
+   if (!parse_decimal(raw, value)) return bad("is not a number");
    if (value <= 0) return bad("must be greater than 0");
    return ok(std::string(raw));
 }
@@ -69,7 +69,7 @@ ParsedValue parse_number(std::string_view raw) {
 // Go-style durations ("1h30m", "90s", "500ms") or bare seconds.
 ParsedValue parse_duration(std::string_view raw) {
    const std::string text = to_lower(raw);
-   const std::string_view expected = "is not a duration such as 90s, 10m or 1h30m";
+   const std::string_view expected = "is not a duration";
    if (all_digits(text)) {
       if (text.size() > 9) return bad("is too long a duration (at most 30 days)");
       return ok(std::to_string(std::stoull(text) * 1000));
@@ -107,7 +107,7 @@ ParsedValue parse_duration(std::string_view raw) {
 // Docker-style sizes: "512m", "4g", "4GiB", "1.5g", "1024k", bare bytes; units are powers of 1024.
 ParsedValue parse_size(std::string_view raw) {
    std::string text = to_lower(raw);
-   const std::string_view expected = "is not a size such as 512m, 4g or 4GiB";
+   const std::string_view expected = "is not a size";
    std::size_t i = 0;
    while (i < text.size() && ((text[i] >= '0' && text[i] <= '9') || text[i] == '.')) ++i;
    double amount;
@@ -143,7 +143,7 @@ ParsedValue parse_url(std::string_view raw) {
    else if (text.find("://") != std::string_view::npos)
       return bad("must start with http:// or https://");
    else
-      return bad("has no scheme; write it as https://dokploy.example.com");
+      return bad("has no scheme (http:// or https://)");
    const auto authority_end = rest.find_first_of("/?#");
    const std::string_view authority = rest.substr(0, authority_end);
    if (authority.find('@') != std::string_view::npos)
@@ -186,7 +186,7 @@ ParsedValue parse_port_range(std::string_view raw) {
    low_text = trim(low_text);
    high_text = trim(high_text);
    if (!all_digits(low_text) || !all_digits(high_text) || low_text.size() > 5 || high_text.size() > 5)
-      return bad("is not a port range such as 2222-2299");
+      return bad("is not a port range");
    const int low = std::stoi(std::string(low_text));
    const int high = std::stoi(std::string(high_text));
    if (low < 1 || high > 65535 || low > 65535 || high < 1) return bad("has a port outside 1-65535");
