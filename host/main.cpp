@@ -1,5 +1,7 @@
 // dokploy-provider's entry point: parse the command line, run one verb of core, and turn every
 // error into one actionable line on stderr and the documented exit code. Nothing else.
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <iostream>
@@ -59,9 +61,19 @@ int run(const dpp::host::CommandLine& line, char** argv) {
    throw UsageError("unknown verb " + verb);
 }
 
+// The process holds the API token (from DevPod's environment) and private keys: no core dump may
+// carry them, and other processes of the same user may not read our memory or environment
+// through /proc or ptrace.
+void protect_secrets_in_memory() {
+   const rlimit no_core{0, 0};
+   ::setrlimit(RLIMIT_CORE, &no_core);
+   ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+   protect_secrets_in_memory();
    std::ios::sync_with_stdio(true);
    const dpp::host::CommandLine line = dpp::host::parse_command_line(argc, argv);
    if (line.exit_now) return line.exit_code;
