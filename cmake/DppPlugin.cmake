@@ -16,6 +16,13 @@ function(dpp_add_plugin target)
   if(NOT DPP_SANITIZE)
     target_link_options(${target} PRIVATE -Wl,-z,defs)
   endif()
+  # Hidden visibility does not cover the standard library's template instantiations and "unique"
+  # globals; a version script keeps every symbol but the entry local, so that no symbol of one
+  # plugin binds to another's and every plugin can be unloaded.
+  set(exports "${CMAKE_CURRENT_BINARY_DIR}/${target}.exports")
+  file(WRITE "${exports}" "{\n  global: dpp_get_plugin_entry;\n  local: *;\n};\n")
+  target_link_options(${target} PRIVATE "LINKER:--version-script=${exports}")
+  set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS "${exports}")
   target_link_options(${target} PRIVATE -Wl,--as-needed)
   install(TARGETS ${target} LIBRARY DESTINATION "${DPP_PLUGIN_INSTALL_DIR}" COMPONENT runtime)
 endfunction()

@@ -17,5 +17,12 @@ function(dokploy_provider_add_plugin target)
     C_VISIBILITY_PRESET hidden
     CXX_VISIBILITY_PRESET hidden
     VISIBILITY_INLINES_HIDDEN ON)
-  target_link_options(${target} PRIVATE -Wl,-z,defs)
+  # Hidden visibility does not cover the standard library's template instantiations (std::map
+  # members, "unique" globals), which the compiler emits as default-visibility weak symbols; a
+  # version script makes everything but the entry local, so that no symbol of one plugin can
+  # bind to another's and the library can be unloaded.
+  set(exports "${CMAKE_CURRENT_BINARY_DIR}/${target}.exports")
+  file(WRITE "${exports}" "{\n  global: dpp_get_plugin_entry;\n  local: *;\n};\n")
+  target_link_options(${target} PRIVATE -Wl,-z,defs "LINKER:--version-script=${exports}")
+  set_property(TARGET ${target} APPEND PROPERTY LINK_DEPENDS "${exports}")
 endfunction()
