@@ -1,0 +1,70 @@
+// A dpp_host for driving a plugin without the real host: it records log lines, keeps state in a
+// map and lets a test flip cancellation and the log level.
+#pragma once
+
+#include <dpp/dpp.h>
+
+#include <cstring>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace dpp::test {
+
+class FakeHost {
+ public:
+   FakeHost() {
+      table_.struct_size = sizeof table_;
+      table_.abi_version = DPP_ABI_VERSION_INIT;
+      table_.name = "fake-host";
+      table_.version = "0.0.0";
+      table_.host_data = this;
+      table_.log = &FakeHost::log;
+      table_.log_enabled = &FakeHost::log_enabled;
+      table_.is_cancelled = &FakeHost::is_cancelled;
+      table_.state_get = &FakeHost::state_get;
+      table_.state_set = &FakeHost::state_set;
+   }
+   FakeHost(const FakeHost&) = delete;
+   FakeHost& operator=(const FakeHost&) = delete;
+
+   const dpp_host* get() const { return &table_; }
+
+   std::vector<std::pair<int32_t, std::string>> lines;
+   std::map<std::string, std::string> state;
+   int32_t level = DPP_LOG_TRACE;
+   bool cancelled = false;
+   int state_get_calls = 0;
+
+ private:
+   static FakeHost& self(const dpp_host* host) { return *static_cast<FakeHost*>(host->host_data); }
+   static void log(const dpp_host* host, int32_t level, const char* message) {
+      self(host).lines.emplace_back(level, message);
+   }
+   static bool log_enabled(const dpp_host* host, int32_t level) { return level >= self(host).level; }
+   static bool is_cancelled(const dpp_host* host) { return self(host).cancelled; }
+   static dpp_status state_get(const dpp_host* host, const char* key, char* buffer, size_t capacity,
+                               size_t* needed) {
+      FakeHost& fake = self(host);
+      ++fake.state_get_calls;
+      auto it = fake.state.find(key);
+      if (it == fake.state.end()) return DPP_E_NOT_FOUND;
+      if (needed) *needed = it->second.size() + 1;
+      if (capacity < it->second.size() + 1) return DPP_E_BUFFER_TOO_SMALL;
+      std::memcpy(buffer, it->second.c_str(), it->second.size() + 1);
+      return DPP_OK;
+   }
+   static dpp_status state_set(const dpp_host* host, const char* key, const char* value, dpp_error* error) {
+      if (std::strlen(key) > 64) return dpp_error_set(error, DPP_E_INVALID_ARGUMENT, "key too long");
+      if (value)
+         self(host).state[key] = value;
+      else
+         self(host).state.erase(key);
+      return DPP_OK;
+   }
+
+   dpp_host table_{};
+};
+
+}  // namespace dpp::test
