@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "errors.hpp"
+#include "util/text.hpp"
 
 namespace dpp::host {
 
@@ -61,7 +62,12 @@ CommandLine parse_command_line(int argc, char** argv) {
       line.exit_now = true;
       line.exit_code = app.exit(e);
    } catch (const CLI::ParseError& e) {
-      std::cerr << "dokploy-provider: " << e.what()
+      std::string message = e.what();
+      // CLI11 reports a mistyped verb as "A subcommand is required"; name the word instead.
+      const std::vector<std::string> rest = app.remaining();
+      if (app.get_subcommands().empty() && !rest.empty() && !rest.front().starts_with("-"))
+         message = "unknown verb '" + core::printable_excerpt(rest.front()) + "'";
+      std::cerr << "dokploy-provider: " << message
                 << "\nRun `dokploy-provider --help` for the verbs and options.\n";
       line.exit_now = true;
       line.exit_code = core::kExitUsage;

@@ -9,6 +9,10 @@ void offer_endpoint_checks(Session& session, const std::string& pinned_host_key)
        [transport, pinned_host_key](const std::string& host, uint16_t port, const std::string& expected,
                                     uint32_t timeout_ms, std::string& message) {
           const std::string key = expected.empty() ? pinned_host_key : expected;
+          if (key.empty()) {  // init, doctor: no machine, so no key of ours to default to
+             message = "no host key to check against: this verb has no machine";
+             return dpp_status{DPP_E_UNSUPPORTED};
+          }
           dpp_ssh_target target{};
           target.struct_size = sizeof target;
           target.host = host.c_str();

@@ -32,6 +32,10 @@ Session::~Session() {
 
 PluginRegistry& Session::registry() {
    if (!registry_) {
+      // `plugins` and `version` come here without configure(): DOKPLOY_PLUGIN_PATH may still be
+      // in the --config file.
+      if (settings_.config_file && file_values_.empty())
+         file_values_ = read_config_file(*settings_.config_file);
       const std::string plugin_path =
           settings_.environment.get(kOptPluginPath)
               .value_or(file_values_.count(kOptPluginPath) ? file_values_.at(kOptPluginPath) : "");

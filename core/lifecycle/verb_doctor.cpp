@@ -140,6 +140,7 @@ int verb_doctor(Session& session, std::ostream& out) {
       throw ProviderError(kExitUsage, "doctor found " + std::to_string(printer.failures()) + " problem(s)");
    }
    printer.report("configuration", DPP_CHECK_PASS, "all options are valid", "");
+   offer_endpoint_checks(session, "");  // as in init: lets a backend check a host key it pins itself
    for (Session::Role role : {Session::Role::backend, Session::Role::transport, Session::Role::auth}) {
       const PluginLibrary& plugin = session.plugin(role);
       printer.report(std::string("plugin ") + plugin.id(), DPP_CHECK_PASS,

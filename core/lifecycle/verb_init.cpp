@@ -1,6 +1,7 @@
 // init: checks the configuration, the plugins and the platform, one clear line each.
 #include "errors.hpp"
 #include "lifecycle/check_printer.hpp"
+#include "lifecycle/endpoint_checks.hpp"
 #include "lifecycle/verbs.hpp"
 #include "plugins/plugin_instances.hpp"
 
@@ -10,6 +11,9 @@ int verb_init(Session& session, std::ostream& out) {
    // All three roles: an unknown transport or auth plugin is a configuration mistake that
    // `devpod provider add` should reveal now, not at the first `devpod up`.
    session.configure({.backend = true, .transport = true, .auth = true});
+   // A backend for machines it does not create pins their host key itself and can prove it now
+   // (dpp_host.check_endpoint); there is no machine, so no key of our own to offer as default.
+   offer_endpoint_checks(session, "");
    CheckPrinter printer(out);
    printer.report("configuration", DPP_CHECK_PASS,
                   "options valid; backend " + session.backend().plugin().id() + ", transport " +

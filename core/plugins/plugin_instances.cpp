@@ -36,11 +36,11 @@ Object* make_object(PluginLibrary& plugin, PluginKind kind, HostServices& servic
    }
    if (status != DPP_OK) throw_plugin_failure(plugin, "configure", status, error);
    if (!made) throw PluginError(plugin.file(), std::string(kind_name(kind)) + " create returned no object");
-   if (made->struct_size < minimum_size) {
-      if (made->struct_size >= offsetof(Object, destroy) + sizeof(void*) && made->destroy)
-         made->destroy(made);
+   if (const uint32_t size = made->struct_size; size < minimum_size) {
+      // `size` is read before destroy(): the object is freed by then.
+      if (size >= offsetof(Object, destroy) + sizeof(void*) && made->destroy) made->destroy(made);
       throw PluginError(plugin.file(), std::string(kind_name(kind)) + " object has a short struct_size (" +
-                                           std::to_string(made->struct_size) + " bytes)");
+                                           std::to_string(size) + " bytes)");
    }
    return made;
 }
