@@ -1,0 +1,40 @@
+// The plugin's entry: its id, its options (declared through the ABI, so that the host reads them
+// from the environment, validates them and lists them in `dokploy-provider plugins`), and its
+// one capability, a backend.
+#include <dpp/cpp/plugin.hpp>
+
+#include "ssh_machine_backend.hpp"
+
+namespace ssh_machine {
+
+struct SshMachinePlugin {
+   static constexpr const char* id = "org.example.ssh-machine";
+   static constexpr const char* version = "1.0.0";
+   static constexpr const char* description = "Workspaces on an existing machine reachable over SSH";
+
+   static std::span<const dpp_option_desc> options() {
+      using dpp::sdk::option;
+      static constexpr dpp_option_desc all[] = {
+          option("SSH_MACHINE_HOST", "Host name or IP address of the machine.", nullptr, DPP_OPTION_HOST,
+                 DPP_OPTION_REQUIRED, nullptr, "connection"),
+          option("SSH_MACHINE_PORT", "SSH port of the machine.", "22", DPP_OPTION_INTEGER, 0, nullptr,
+                 "connection"),
+          option("SSH_MACHINE_USER",
+                 "User DevPod logs in as; its ~/.ssh/authorized_keys must hold the key `create` prints.",
+                 nullptr, DPP_OPTION_STRING, DPP_OPTION_REQUIRED, nullptr, "ssh"),
+          option("SSH_MACHINE_HOST_KEY",
+                 "The machine's SSH host key, pinned (no trust on first use): the content of "
+                 "/etc/ssh/ssh_host_ed25519_key.pub there.",
+                 nullptr, DPP_OPTION_STRING, DPP_OPTION_REQUIRED, nullptr, "ssh"),
+          option("SSH_MACHINE_TIMEOUT", "How long create and status wait for the machine's SSH to answer.",
+                 "15s", DPP_OPTION_DURATION),
+      };
+      return all;
+   }
+
+   using backend = SshMachineBackend;
+};
+
+}  // namespace ssh_machine
+
+DPP_SDK_EXPORT_PLUGIN(ssh_machine::SshMachinePlugin)
