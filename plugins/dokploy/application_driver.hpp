@@ -1,0 +1,38 @@
+// Workspaces as Dokploy applications (Docker Swarm services). Swarm cannot run privileged
+// containers, so Docker-in-Docker (what DevPod's dev containers need) requires the compose kind;
+// an application suits images that need no Docker daemon inside.
+#pragma once
+
+#include "service_driver.hpp"
+
+namespace dpp::dokploy {
+
+class ApplicationDriver final : public ServiceDriver {
+ public:
+   using ServiceDriver::ServiceDriver;
+   ServiceKind kind() const override { return ServiceKind::application; }
+   std::optional<ServiceView> one(const std::string& id) override;
+   ServiceView create(const Placement& placement, const WorkspacePlan& plan,
+                      const Features& features) override;
+   bool converge(const ServiceView& view, const WorkspacePlan& plan, const Features& features) override;
+   void deploy(const std::string& id, const std::string& title) override;
+   void start(const std::string& id) override;
+   void stop(const std::string& id) override;
+   bool remove(const std::string& id, const std::string& app_name, bool keep_volumes) override;
+   std::string container_state(const ServiceView& view) override;
+
+   static ServiceView view_of(const json::Object& row);
+
+   // The application.update keys that carry the command: {command, args} from v0.26 (command
+   // split on spaces, so it must be one word), the whole argv as one sh command line before.
+   struct CommandColumns {
+      std::optional<std::string> command;
+      std::optional<std::vector<std::string>> args;  // v0.26+
+   };
+   static CommandColumns command_columns(const std::vector<std::string>& argv, const Features& features);
+
+ private:
+   bool converge_once(const ServiceView& view, const WorkspacePlan& plan, const Features& features);
+};
+
+}  // namespace dpp::dokploy

@@ -1,0 +1,157 @@
+// check(): one line per thing `init` and `doctor` must prove, each saying exactly what to fix.
+#include "dokploy_backend.hpp"
+#include "tls_context.hpp"
+
+namespace dpp::dokploy {
+
+using dpp::sdk::CheckReport;
+using dpp::sdk::Error;
+
+namespace {
+
+std::string reachability_fix(dpp_status status, const std::string& detail, const Settings& settings) {
+   if (detail.find("TLS") != std::string::npos)
+      return "set DOKPLOY_CA_CERT to the PEM file of the CA that signed Dokploy's certificate (or fix the "
+             "host "
+             "name in DOKPLOY_SERVER_URL so that it matches the certificate)";
+   if (status == DPP_E_REMOTE) return "Dokploy answers but reports an error: check its logs and its database";
+   if (status == DPP_E_NOT_FOUND || status == DPP_E_PROTOCOL)
+      return "set DOKPLOY_SERVER_URL to the address of Dokploy's web interface, without /api (now " +
+             settings.server.text + ")";
+   return "check DOKPLOY_SERVER_URL (" + settings.server.text +
+          ": scheme, host and port) and that Dokploy runs and is reachable from this machine";
+}
+
+}  // namespace
+
+void DokployBackend::check(CheckReport& report) {
+   std::string detail;
+   const dpp_status reachable = api_->health(detail);
+   if (reachable != DPP_OK) {
+      report.fail("Dokploy reachable", detail, reachability_fix(reachable, detail, settings_), reachable);
+      for (const char* name : {"API token", "Dokploy version", "project", "server"})
+         report.skip(name, "not checked: Dokploy is not reachable");
+      return;
+   }
+   report.pass("Dokploy reachable", detail);
+
+   const TlsSettings tls{settings_.server.host, settings_.ca_cert, settings_.tls_insecure};
+   if (settings_.server.scheme == "https" && settings_.tls_insecure)
+      report.warn("TLS", describe_tls(tls) + ": anyone on the network path can steal the API token",
+                  "set DOKPLOY_CA_CERT to the PEM file of Dokploy's CA and DOKPLOY_TLS_INSECURE=false");
+   else if (settings_.server.scheme == "https")
+      report.pass("TLS", describe_tls(tls));
+   else if (settings_.server.loopback())
+      report.pass("TLS", "plain HTTP to a loopback address (the token stays on this machine)");
+   else
+      report.warn(
+          "TLS", "plain HTTP to " + settings_.server.host + ": the API token crosses the network unencrypted",
+          "serve Dokploy over https:// and use that URL in DOKPLOY_SERVER_URL");
+
+   try {
+      const Features& f = features();
+      report.pass("API token", "accepted by settings.getDokployVersion");
+      report.pass("Dokploy version",
+                  f.version.text() + " (supported: " + kOldestSupported.text() + " and newer)");
+   } catch (const Error& e) {
+      if (e.status() == DPP_E_VERSION) {
+         report.pass("API token", "accepted by settings.getDokployVersion");
+         report.fail("Dokploy version", e.what(),
+                     "upgrade Dokploy to " + kOldestSupported.text() + " or newer", DPP_E_VERSION);
+      } else {
+         report.fail("API token", e.what(),
+                     e.status() == DPP_E_AUTH
+                         ? "create a key in Dokploy (Settings > Profile > API/CLI) and set "
+                           "DOKPLOY_API_TOKEN to it"
+                         : "retry; if it persists, check Dokploy's logs",
+                     e.status());
+      }
+      for (const char* name : {"project", "server"})
+         report.skip(name, "not checked: the token was not accepted");
+      return;
+   }
+
+   const Features& f = *features_;
+   try {
+      const ProjectIndex index = fetch_index();
+      const auto projects = index.named(settings_.project_name);
+      if (settings_.environment_name && !f.environments)
+         report.warn(
+             "environment",
+             "DOKPLOY_ENVIRONMENT_NAME is ignored: Dokploy " + f.version.text() + " has no environments",
+             "unset DOKPLOY_ENVIRONMENT_NAME or upgrade Dokploy to v0.25 or newer");
+      if (projects.empty()) {
+         report.pass("project", "project '" + settings_.project_name +
+                                    "' does not exist yet; the first create makes it");
+      } else {
+         std::size_t workspaces = 0;
+         for (const auto& service : index.services())
+            for (const IndexedProject* project : projects)
+               if (service.project_id == project->id) ++workspaces;
+         std::string where =
+             "project '" + settings_.project_name + "' exists (" + std::to_string(workspaces) + " services)";
+         if (f.environments) {
+            bool found = false;
+            std::string environment = settings_.environment_name.value_or("");
+            for (const auto& env : projects.front()->environments)
+               if (settings_.environment_name ? env.name == *settings_.environment_name : env.is_default) {
+                  found = true;
+                  environment = env.name;
+               }
+            where +=
+                found ? "; environment '" + environment + "'"
+                      : "; environment '" + environment + "' does not exist yet; the first create makes it";
+         }
+         report.pass("project", where);
+      }
+   } catch (const Error& e) {
+      report.fail("project", e.what(), "check that the API key may list and create projects", e.status());
+   }
+
+   if (settings_.server_id) {
+      try {
+         const json::Object server =
+             json::as_object(api_->query("server.one", {{"serverId", *settings_.server_id}}));
+         server_ip_ = json::text(server, "ipAddress");
+         report.pass("server", "'" + json::text(server, "name") + "' at " + *server_ip_ + " (" +
+                                   json::text(server, "serverStatus") + ")");
+      } catch (const ApiError& e) {
+         if (!e.not_found()) {
+            report.fail("server", e.what(), "retry; if it persists, check Dokploy's logs", e.status());
+         } else {
+            std::string known;
+            try {
+               for (const json::Object& server : json::objects(json::as_array(api_->query("server.all"))))
+                  known += (known.empty() ? "" : ", ") + json::text(server, "serverId") + " (" +
+                           json::text(server, "name") + ")";
+            } catch (const Error&) {
+            }
+            report.fail("server", "Dokploy has no server with the id '" + *settings_.server_id + "'",
+                        known.empty() ? "unset DOKPLOY_SERVER_ID to deploy on the Dokploy host itself"
+                                      : "set DOKPLOY_SERVER_ID to one of: " + known,
+                        DPP_E_CONFIG);
+         }
+      }
+   } else {
+      report.skip("server", "workspaces run on the Dokploy host itself (DOKPLOY_SERVER_ID is not set)");
+   }
+
+   if (settings_.service_type == ServiceType::compose)
+      report.pass("service type",
+                  "compose services: privileged containers, so Docker works inside workspaces");
+   else
+      report.warn(
+          "service type",
+          "application (Swarm) services cannot run privileged containers: Docker inside the workspace "
+          "(dev containers) will not work",
+          "use DOKPLOY_SERVICE_TYPE=compose unless the image needs no Docker daemon");
+
+   const std::string host = settings_.ssh_host                   ? *settings_.ssh_host
+                            : server_ip_ && !server_ip_->empty() ? *server_ip_
+                                                                 : settings_.server.host;
+   report.pass("SSH endpoint", "workspaces answer SSH at " + host + ", ports " +
+                                   std::to_string(settings_.port_low) + "-" +
+                                   std::to_string(settings_.port_high));
+}
+
+}  // namespace dpp::dokploy

@@ -1,0 +1,56 @@
+// Writes a workspace's docker-compose file.
+#include "compose_file.hpp"
+
+#include "text_encoding.hpp"
+
+namespace dpp::dokploy {
+
+std::string compose_file(const WorkspacePlan& plan) {
+   const dpp::sdk::WorkspaceSpec& spec = plan.spec;
+   std::string out;
+   out += "# DevPod workspace " + spec.machine_id +
+          ", written by dokploy-provider: the next create replaces any edit.\n";
+   out += "services:\n";
+   out += "  workspace:\n";
+   out += "    image: " + yaml_quoted(spec.image) + "\n";
+   if (!spec.command.empty()) {
+      // Setting the entrypoint also clears the image's CMD (Compose semantics): argv is exactly this.
+      out += "    entrypoint:\n";
+      for (const auto& part : spec.command) out += "      - " + yaml_quoted(part) + "\n";
+   }
+   if (spec.privileged()) out += "    privileged: true\n";
+   out += "    restart: \"unless-stopped\"\n";
+   out += "    ports:\n";
+   out += "      - target: " + std::to_string(spec.ssh_port) + "\n";
+   out += "        published: \"" + std::to_string(plan.ssh_port) + "\"\n";
+   out += "        protocol: \"tcp\"\n";
+   if (!spec.env.empty()) {
+      out += "    environment:\n";
+      for (const auto& [name, value] : spec.env)
+         out += "      " + yaml_quoted(name, false) + ": " + yaml_quoted(value) + "\n";
+   }
+   if (!spec.volumes.empty()) {
+      out += "    volumes:\n";
+      for (const auto& volume : spec.volumes) {
+         out += "      - type: \"volume\"\n";
+         out += "        source: " + yaml_quoted(volume.name) + "\n";
+         out += "        target: " + yaml_quoted(volume.mount_path) + "\n";
+      }
+   }
+   if (spec.memory_limit_bytes || spec.cpu_limit_millis) {
+      out += "    deploy:\n";
+      out += "      resources:\n";
+      out += "        limits:\n";
+      if (spec.cpu_limit_millis) out += "          cpus: \"" + cpus_text(spec.cpu_limit_millis) + "\"\n";
+      if (spec.memory_limit_bytes)
+         out += "          memory: \"" + std::to_string(spec.memory_limit_bytes) + "\"\n";
+   }
+   if (!spec.volumes.empty()) {
+      // Compose scopes these to the project (the service's appName): <appName>_<name>.
+      out += "volumes:\n";
+      for (const auto& volume : spec.volumes) out += "  " + yaml_quoted(volume.name, false) + ": {}\n";
+   }
+   return out;
+}
+
+}  // namespace dpp::dokploy

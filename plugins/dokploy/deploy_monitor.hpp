@@ -1,0 +1,62 @@
+// Waits for what create and start wait for: a deploy to finish (noticing a Dokploy restart that
+// lost the job, and deploying again then), and the workspace's SSH port to answer with the
+// workspace's own host key. Polls with a growing interval, logs progress with elapsed time.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "dokploy_api.hpp"
+#include "service_driver.hpp"
+
+namespace dpp::dokploy {
+
+// Time since the verb began, for progress lines.
+class Stopwatch {
+ public:
+   Stopwatch() : start_(Clock::now()) {}
+   double seconds() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+   std::string text() const;
+
+ private:
+   Clock::time_point start_;
+};
+
+struct DeployResult {
+   bool succeeded = false;
+   std::string error;  // Dokploy's errorMessage of the failed deployment
+   ServiceView view;   // as last read
+};
+
+enum class EndpointResult { answers, other_host_key };
+
+// True when a deploy error says the published port is taken on the server.
+bool is_port_conflict(const std::string& error);
+
+class DeployMonitor {
+ public:
+   DeployMonitor(DokployApi& api, ServiceDriver& driver, const Stopwatch& clock, uint32_t poll_interval_ms);
+
+   // Deploys `before` (or, with deploy_now false, follows the deploy already running) and waits
+   // for the outcome. Throws ApiError/Error on a timeout, a cancellation or a vanished service.
+   DeployResult deploy(const ServiceView& before, bool deploy_now, const std::string& title);
+
+   // Waits until host:port answers with this workspace's host key, or proves to be someone else's.
+   // Throws Error(DPP_E_TIMEOUT) with the last reason when the deadline passes.
+   EndpointResult wait_for_endpoint(const ServiceView& view, const std::string& host, uint16_t port);
+
+   // One quick look (no waiting): answers / other key / silent (nullopt).
+   std::optional<EndpointResult> probe_endpoint(const std::string& host, uint16_t port, std::string& reason);
+
+ private:
+   void pause(std::chrono::milliseconds& interval);
+   void check_deadline(const std::string& what, const std::string& detail) const;
+
+   DokployApi& api_;
+   ServiceDriver& driver_;
+   const Stopwatch& clock_;
+   std::chrono::milliseconds max_interval_;
+};
+
+}  // namespace dpp::dokploy

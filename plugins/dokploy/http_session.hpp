@@ -1,0 +1,77 @@
+// One keep-alive HTTP(S) connection to Dokploy: sends a request, reads the whole answer, and
+// classifies every transport failure (connect, TLS, timeout, lost connection) for the retry logic.
+#pragma once
+
+#include <Poco/Net/HTTPClientSession.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <dpp/status.h>
+
+#include "plugin_options.hpp"
+#include "tls_context.hpp"
+
+namespace dpp::dokploy {
+
+struct HttpResponse {
+   int status = 0;
+   std::string body;
+   std::string content_type;
+   std::optional<std::string> retry_after;
+};
+
+// A request that got no HTTP answer.
+class TransportFailure : public std::runtime_error {
+ public:
+   TransportFailure(dpp_status status, const std::string& message, bool reached_server, bool permanent)
+       : std::runtime_error(message),
+         status_(status),
+         reached_server_(reached_server),
+         permanent_(permanent) {}
+   // DPP_E_CONNECT, DPP_E_TIMEOUT or DPP_E_CONNECTION_LOST.
+   dpp_status status() const { return status_; }
+   // False when the server certainly did not process the request (it may be sent again whatever
+   // it does); true when it may have.
+   bool reached_server() const { return reached_server_; }
+   // A TLS verification failure or a bad address: retrying cannot help.
+   bool permanent() const { return permanent_; }
+
+ private:
+   dpp_status status_;
+   bool reached_server_;
+   bool permanent_;
+};
+
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+class HttpSession {
+ public:
+   HttpSession(const ServerUrl& server, const TlsSettings& tls, uint32_t connect_timeout_ms);
+   ~HttpSession();
+   HttpSession(const HttpSession&) = delete;
+   HttpSession& operator=(const HttpSession&) = delete;
+
+   // Sends `method target` (target: path and query) with `body` (sent as JSON when not empty,
+   // or for POST) and returns the answer. `api_key`, when not null, goes into the x-api-key
+   // header. Throws TransportFailure. `label` names the request in messages ("compose.one").
+   HttpResponse exchange(const std::string& method, const std::string& target, const std::string& body,
+                         const HeaderList& headers, const std::string* api_key, uint32_t read_timeout_ms,
+                         const std::string& label);
+
+   // Drops the connection (the next exchange reconnects).
+   void reset();
+
+ private:
+   ServerUrl server_;
+   std::string origin_;
+   uint32_t connect_timeout_ms_;
+   std::unique_ptr<Poco::Net::HTTPClientSession> session_;
+};
+
+}  // namespace dpp::dokploy

@@ -1,0 +1,78 @@
+// Loads and saves the backend's record in the machine state.
+#include "machine_record.hpp"
+
+#include <Poco/Exception.h>
+
+#include "json_util.hpp"
+
+namespace dpp::dokploy {
+namespace {
+
+constexpr const char* kKey = "service";
+
+}  // namespace
+
+std::optional<MachineRecord> MachineRecord::load(const dpp::sdk::Host& host, const std::string& server_url) {
+   std::optional<std::string> text;
+   try {
+      text = host.state_get(kKey);
+   } catch (const dpp::sdk::Error& e) {
+      host.debug("dokploy: cannot read the machine state (", e.what(), "); looking the workspace up by name");
+      return std::nullopt;
+   }
+   if (!text) return std::nullopt;
+   try {
+      const json::Object row = json::as_object(json::parse(*text));
+      MachineRecord record;
+      record.server_url = json::text(row, "url");
+      const std::string kind = json::text(row, "kind");
+      record.kind = kind == "application" ? ServiceKind::application : ServiceKind::compose;
+      record.service_id = json::text(row, "id");
+      record.name = json::text(row, "name");
+      record.app_name = json::text(row, "appName");
+      record.server_id = json::text(row, "serverId");
+      record.ssh_host = json::text(row, "sshHost");
+      const std::string port = json::text(row, "sshPort");
+      record.ssh_port = static_cast<uint16_t>(port.empty() ? 0 : std::stoul(port));
+      record.duplicate_possible = json::flag(row, "duplicatePossible");
+      if ((kind != "compose" && kind != "application") || record.service_id.empty()) {
+         host.debug(
+             "dokploy: the machine state's service record is incomplete; looking the workspace up by name");
+         return std::nullopt;
+      }
+      if (record.server_url != server_url) {
+         host.debug("dokploy: the machine state belongs to ", record.server_url, ", not ", server_url,
+                    "; looking the workspace up by name");
+         return std::nullopt;
+      }
+      return record;
+   } catch (const std::exception& e) {
+      host.warn("dokploy: the machine state's service record is corrupt (", e.what(),
+                "); looking the workspace up by name");
+      return std::nullopt;
+   }
+}
+
+void MachineRecord::save(const dpp::sdk::Host& host) const {
+   Poco::JSON::Object row = json::body();
+   row.set("url", server_url);
+   row.set("kind", kind_name(kind));
+   row.set("id", service_id);
+   row.set("name", name);
+   row.set("appName", app_name);
+   row.set("serverId", server_id);
+   row.set("sshHost", ssh_host);
+   row.set("sshPort", std::to_string(ssh_port));
+   if (duplicate_possible) row.set("duplicatePossible", true);
+   host.state_set(kKey, json::write(row));
+}
+
+void MachineRecord::forget(const dpp::sdk::Host& host) {
+   try {
+      host.state_set(kKey, std::nullopt);
+   } catch (const dpp::sdk::Error&) {
+      // No machine (or an unwritable state) leaves nothing stale to forget.
+   }
+}
+
+}  // namespace dpp::dokploy

@@ -1,0 +1,36 @@
+// What the backend remembers about a machine in the host's state file (one key, one atomic
+// write): the service's kind and ids, its name, server, SSH host and port — enough for `status`
+// to make one request and for `command` to make none.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include <dpp/cpp/plugin.hpp>
+
+#include "project_index.hpp"
+
+namespace dpp::dokploy {
+
+struct MachineRecord {
+   std::string server_url;  // the Dokploy the ids belong to
+   ServiceKind kind = ServiceKind::compose;
+   std::string service_id;
+   std::string name;
+   std::string app_name;
+   std::string server_id;
+   std::string ssh_host;
+   uint16_t ssh_port = 0;
+   // A create request's answer was lost and it was sent again: a duplicate may exist, so delete
+   // looks for every service of the machine.
+   bool duplicate_possible = false;
+
+   // The record, when the state holds a usable one for `server_url`; nullopt otherwise (missing,
+   // corrupt, another server's), which makes the caller look the service up by name.
+   static std::optional<MachineRecord> load(const dpp::sdk::Host& host, const std::string& server_url);
+   void save(const dpp::sdk::Host& host) const;
+   static void forget(const dpp::sdk::Host& host);
+};
+
+}  // namespace dpp::dokploy

@@ -1,0 +1,192 @@
+// Declares the Dokploy backend's options and turns their validated values into Settings.
+#include "plugin_options.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+
+namespace dpp::dokploy {
+namespace {
+
+using dpp::sdk::Error;
+using dpp::sdk::option;
+
+constexpr std::array kOptions = {
+    option(kOptServerUrl, "URL of the Dokploy server, e.g. https://dokploy.example.com.", nullptr,
+           DPP_OPTION_URL, DPP_OPTION_REQUIRED, nullptr, "connection"),
+    option(kOptApiToken,
+           "Dokploy API key (Settings > Profile > API/CLI), sent as the x-api-key header and never "
+           "stored in a workspace.",
+           nullptr, DPP_OPTION_STRING, DPP_OPTION_REQUIRED | DPP_OPTION_SECRET, nullptr, "connection"),
+    option(kOptProjectName, "Dokploy project that holds the workspaces; created when missing.",
+           "devpod-workspaces", DPP_OPTION_STRING, 0, nullptr, "workspace"),
+    option(kOptEnvironmentName,
+           "Environment of the project (Dokploy v0.25 and later); unset: the project's default "
+           "environment. Created when missing.",
+           nullptr, DPP_OPTION_STRING, 0, nullptr, "workspace"),
+    option(kOptServerId,
+           "Id of a remote Dokploy server to deploy on; its IP address becomes the SSH host. "
+           "Unset: the Dokploy host itself.",
+           nullptr, DPP_OPTION_STRING, 0, nullptr, "workspace"),
+    option(kOptServiceType,
+           "compose: a Docker Compose service (privileged, Docker-in-Docker works); application: a "
+           "Swarm service (no privileged containers, so no Docker inside).",
+           "compose", DPP_OPTION_ENUM, 0, "compose|application", "workspace"),
+    option(kOptSshHost,
+           "Host name or address where workspaces answer SSH. Unset: the remote server's IP "
+           "address, else the host of DOKPLOY_SERVER_URL.",
+           nullptr, DPP_OPTION_HOST, 0, nullptr, "ssh"),
+    option(kOptSshPortRange, "Ports the workspaces' SSH servers are published on, one per workspace.",
+           "2222-2299", DPP_OPTION_PORT_RANGE, 0, nullptr, "ssh"),
+    option(kOptSshPublishMode,
+           "How an application (Swarm) service publishes its SSH port: ingress (routing mesh) or "
+           "host (only on the node running it).",
+           "ingress", DPP_OPTION_ENUM, 0, "ingress|host", "ssh"),
+    option(kOptCaCert,
+           "PEM file of the CA that signed Dokploy's TLS certificate, trusted instead of the system "
+           "store.",
+           nullptr, DPP_OPTION_PATH, 0, nullptr, "connection"),
+    option(kOptTlsInsecure,
+           "Skip TLS certificate verification (dangerous: the API token can be stolen). For tests "
+           "only.",
+           "false", DPP_OPTION_BOOLEAN, 0, nullptr, "connection"),
+    option(kOptHttpTimeout, "How long one Dokploy API request may wait for its answer.", "30s",
+           DPP_OPTION_DURATION, 0, nullptr, "advanced"),
+    option(kOptConnectTimeout, "How long connecting to Dokploy may take.", "10s", DPP_OPTION_DURATION, 0,
+           nullptr, "advanced"),
+    option(kOptHttpRetries,
+           "How often a failed request is retried (connection failures, HTTP 429, HTTP 5xx on "
+           "reads), with exponential backoff.",
+           "4", DPP_OPTION_INTEGER, 0, nullptr, "advanced"),
+    option(kOptPollInterval,
+           "Longest pause between two status reads while create or start waits for a deploy (the "
+           "first reads come sooner).",
+           "2s", DPP_OPTION_DURATION, 0, nullptr, "advanced"),
+};
+
+uint32_t milliseconds(const dpp::sdk::Options& options, const char* name, uint32_t fallback, uint32_t low,
+                      uint32_t high) {
+   const uint64_t value = options.get_u64(name, fallback);
+   if (value < low || value > high)
+      throw Error(DPP_E_CONFIG, std::string(name) + " must be between " + std::to_string(low) + " ms and " +
+                                    std::to_string(high / 1000) + " s");
+   return static_cast<uint32_t>(value);
+}
+
+uint16_t parse_port(std::string_view text, const char* option_name) {
+   unsigned value = 0;
+   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+   if (error != std::errc() || end != text.data() + text.size() || value == 0 || value > 65535)
+      throw Error(DPP_E_CONFIG, std::string(option_name) + ": '" + std::string(text) + "' is not a port");
+   return static_cast<uint16_t>(value);
+}
+
+}  // namespace
+
+std::span<const dpp_option_desc> declared_options() {
+   return kOptions;
+}
+
+bool ServerUrl::loopback() const {
+   if (host == "localhost" || host == "::1" || host.ends_with(".localhost")) return true;
+   return host.rfind("127.", 0) == 0 && std::all_of(host.begin(), host.end(), [](char c) {
+             return std::isdigit(static_cast<unsigned char>(c)) || c == '.';
+          });
+}
+
+ServerUrl parse_server_url(const std::string& text) {
+   ServerUrl url;
+   url.text = text;
+   while (!url.text.empty() && url.text.back() == '/') url.text.pop_back();
+   const std::string bad = std::string(kOptServerUrl) + "='" + url.text + "' ";
+   const auto scheme_end = url.text.find("://");
+   if (scheme_end == std::string::npos) throw Error(DPP_E_CONFIG, bad + "has no http:// or https:// scheme");
+   url.scheme = url.text.substr(0, scheme_end);
+   std::transform(url.scheme.begin(), url.scheme.end(), url.scheme.begin(),
+                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+   if (url.scheme != "http" && url.scheme != "https")
+      throw Error(DPP_E_CONFIG, bad + "must start with http:// or https://");
+   std::string rest = url.text.substr(scheme_end + 3);
+   const auto path_start = rest.find_first_of("/?#");
+   std::string authority = rest.substr(0, path_start);
+   if (path_start != std::string::npos) {
+      if (rest[path_start] != '/') throw Error(DPP_E_CONFIG, bad + "must not have a query or fragment");
+      url.base_path = rest.substr(path_start);
+      if (url.base_path.find_first_of("?#") != std::string::npos)
+         throw Error(DPP_E_CONFIG, bad + "must not have a query or fragment");
+   }
+   if (authority.find('@') != std::string::npos)
+      throw Error(DPP_E_CONFIG, bad + "must not contain credentials; set DOKPLOY_API_TOKEN instead");
+   std::string port_text;
+   if (!authority.empty() && authority.front() == '[') {
+      const auto close = authority.find(']');
+      if (close == std::string::npos) throw Error(DPP_E_CONFIG, bad + "has an unterminated IPv6 address");
+      url.host = authority.substr(1, close - 1);
+      if (close + 1 < authority.size()) {
+         if (authority[close + 1] != ':') throw Error(DPP_E_CONFIG, bad + "has garbage after the address");
+         port_text = authority.substr(close + 2);
+      }
+   } else {
+      const auto colon = authority.rfind(':');
+      url.host = authority.substr(0, colon);
+      if (colon != std::string::npos) port_text = authority.substr(colon + 1);
+   }
+   if (url.host.empty()) throw Error(DPP_E_CONFIG, bad + "has no host");
+   url.port = port_text.empty() ? (url.scheme == "https" ? 443 : 80) : parse_port(port_text, kOptServerUrl);
+   return url;
+}
+
+Settings Settings::from(const dpp::sdk::Options& options) {
+   Settings s;
+   s.server = parse_server_url(options.require(kOptServerUrl));
+   s.token = options.require(kOptApiToken);
+   if (s.token.empty()) throw Error(DPP_E_CONFIG, std::string(kOptApiToken) + " is empty");
+   for (char c : s.token)
+      if (static_cast<unsigned char>(c) < 0x21 || c == 0x7F)
+         throw Error(DPP_E_CONFIG, std::string(kOptApiToken) +
+                                       " contains spaces or control characters (copy the key again)");
+   s.project_name = options.get_or(kOptProjectName, "devpod-workspaces");
+   if (s.project_name.empty()) throw Error(DPP_E_CONFIG, std::string(kOptProjectName) + " is empty");
+   if (auto value = options.get(kOptEnvironmentName); value && !value->empty()) s.environment_name = value;
+   if (auto value = options.get(kOptServerId); value && !value->empty()) s.server_id = value;
+   const std::string type = options.get_or(kOptServiceType, "compose");
+   if (type == "compose")
+      s.service_type = ServiceType::compose;
+   else if (type == "application")
+      s.service_type = ServiceType::application;
+   else
+      throw Error(DPP_E_CONFIG, std::string(kOptServiceType) + " must be compose or application");
+   if (auto value = options.get(kOptSshHost); value && !value->empty()) s.ssh_host = value;
+   const std::string range = options.get_or(kOptSshPortRange, "2222-2299");
+   const auto dash = range.find('-');
+   if (dash == std::string::npos)
+      throw Error(DPP_E_CONFIG, std::string(kOptSshPortRange) + " must look like 2222-2299");
+   s.port_low = parse_port(std::string_view(range).substr(0, dash), kOptSshPortRange);
+   s.port_high = parse_port(std::string_view(range).substr(dash + 1), kOptSshPortRange);
+   if (s.port_low > s.port_high)
+      throw Error(DPP_E_CONFIG, std::string(kOptSshPortRange) + " is reversed: " + range);
+   s.publish_mode = options.get_or(kOptSshPublishMode, "ingress");
+   if (s.publish_mode != "ingress" && s.publish_mode != "host")
+      throw Error(DPP_E_CONFIG, std::string(kOptSshPublishMode) + " must be ingress or host");
+   if (auto value = options.get(kOptCaCert); value && !value->empty()) s.ca_cert = value;
+   s.tls_insecure = options.get_bool(kOptTlsInsecure, false);
+   s.http_timeout_ms = milliseconds(options, kOptHttpTimeout, 30'000, 100, 3'600'000);
+   s.connect_timeout_ms = milliseconds(options, kOptConnectTimeout, 10'000, 100, 600'000);
+   s.poll_interval_ms = milliseconds(options, kOptPollInterval, 2'000, 10, 600'000);
+   const uint64_t retries = options.get_u64(kOptHttpRetries, 4);
+   if (retries > 20) throw Error(DPP_E_CONFIG, std::string(kOptHttpRetries) + " must be between 0 and 20");
+   s.http_retries = static_cast<uint32_t>(retries);
+   if (s.ca_cert && s.server.scheme != "https")
+      throw Error(DPP_E_CONFIG, std::string(kOptCaCert) + " is set but " + kOptServerUrl +
+                                    " is plain http://; use https:// or unset " + kOptCaCert);
+   return s;
+}
+
+void wipe(std::string& secret) noexcept {
+   volatile char* p = secret.data();
+   for (std::size_t i = 0; i < secret.size(); ++i) p[i] = 0;
+   secret.clear();
+}
+
+}  // namespace dpp::dokploy

@@ -1,0 +1,72 @@
+// The options the Dokploy backend declares, and the validated settings an instance runs with.
+#pragma once
+
+#include <dpp/cpp/plugin.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+
+namespace dpp::dokploy {
+
+inline constexpr const char* kOptServerUrl = "DOKPLOY_SERVER_URL";
+inline constexpr const char* kOptApiToken = "DOKPLOY_API_TOKEN";
+inline constexpr const char* kOptProjectName = "DOKPLOY_PROJECT_NAME";
+inline constexpr const char* kOptEnvironmentName = "DOKPLOY_ENVIRONMENT_NAME";
+inline constexpr const char* kOptServerId = "DOKPLOY_SERVER_ID";
+inline constexpr const char* kOptServiceType = "DOKPLOY_SERVICE_TYPE";
+inline constexpr const char* kOptSshHost = "DOKPLOY_SSH_HOST";
+inline constexpr const char* kOptSshPortRange = "DOKPLOY_SSH_PORT_RANGE";
+inline constexpr const char* kOptSshPublishMode = "DOKPLOY_SSH_PUBLISH_MODE";
+inline constexpr const char* kOptCaCert = "DOKPLOY_CA_CERT";
+inline constexpr const char* kOptTlsInsecure = "DOKPLOY_TLS_INSECURE";
+inline constexpr const char* kOptHttpTimeout = "DOKPLOY_HTTP_TIMEOUT";
+inline constexpr const char* kOptConnectTimeout = "DOKPLOY_CONNECT_TIMEOUT";
+inline constexpr const char* kOptHttpRetries = "DOKPLOY_HTTP_RETRIES";
+inline constexpr const char* kOptPollInterval = "DOKPLOY_POLL_INTERVAL";
+
+// Every option, in the order `dokploy-provider plugins` shows them.
+std::span<const dpp_option_desc> declared_options();
+
+enum class ServiceType { compose, application };
+
+// The parts of DOKPLOY_SERVER_URL the client needs.
+struct ServerUrl {
+   std::string text;    // as configured, without a trailing '/'
+   std::string scheme;  // "http" or "https"
+   std::string host;    // without brackets for IPv6
+   uint16_t port = 0;
+   std::string base_path;  // "" or "/prefix" (Dokploy behind a path)
+   bool loopback() const;
+};
+
+struct Settings {
+   ServerUrl server;
+   std::string token;  // secret: never logged, never put into a message or a workspace
+   std::string project_name;
+   std::optional<std::string> environment_name;
+   std::optional<std::string> server_id;
+   ServiceType service_type = ServiceType::compose;
+   std::optional<std::string> ssh_host;
+   uint16_t port_low = 2222;
+   uint16_t port_high = 2299;
+   std::string publish_mode = "ingress";
+   std::optional<std::string> ca_cert;
+   bool tls_insecure = false;
+   uint32_t http_timeout_ms = 30'000;
+   uint32_t connect_timeout_ms = 10'000;
+   uint32_t http_retries = 4;
+   uint32_t poll_interval_ms = 2'000;
+
+   // Reads and checks the host-validated values; throws Error(DPP_E_CONFIG) naming the option.
+   static Settings from(const dpp::sdk::Options& options);
+};
+
+// Parses "http(s)://host[:port][/path]"; throws Error(DPP_E_CONFIG).
+ServerUrl parse_server_url(const std::string& text);
+
+// Overwrites a secret in place before its memory is released.
+void wipe(std::string& secret) noexcept;
+
+}  // namespace dpp::dokploy

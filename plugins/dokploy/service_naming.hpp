@@ -1,0 +1,30 @@
+// How a DevPod machine's Dokploy service is named: derived from MACHINE_ID alone (so a lost state
+// file is recovered by looking the name up) and carrying its SSH port (so one project.all shows
+// the ports of all our workspaces).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace dpp::dokploy {
+
+// DevPod's MACHINE_ID rule: [a-z0-9-]{1,48}.
+bool valid_machine_id(std::string_view machine_id);
+
+// "devpod-<machine_id> (ssh <port>)".
+std::string service_name(std::string_view machine_id, uint16_t port);
+
+struct ParsedName {
+   std::string machine_id;
+   uint16_t port = 0;
+};
+// The inverse of service_name; nullopt for any other name.
+std::optional<ParsedName> parse_service_name(std::string_view name);
+
+// The appName asked for ("devpod-<machine_id>"); Dokploy appends "-<6 random characters>" and
+// the result stays within its 63 characters.
+std::string requested_app_name(std::string_view machine_id);
+
+}  // namespace dpp::dokploy

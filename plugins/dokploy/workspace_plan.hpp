@@ -1,0 +1,25 @@
+// What the backend wants Dokploy to run for one workspace, in the platform's terms: the host's
+// spec plus the service name and SSH port this backend chose.
+#pragma once
+
+#include <dpp/cpp/plugin.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace dpp::dokploy {
+
+struct WorkspacePlan {
+   dpp::sdk::WorkspaceSpec spec;
+   uint16_t ssh_port = 0;  // published port on the server
+   std::string name;       // service_name(machine_id, ssh_port)
+
+   // Checks every value of the spec that reaches Dokploy (names, volumes, UTF-8); throws
+   // Error(DPP_E_CONFIG / DPP_E_INVALID_ARGUMENT) naming the bad value.
+   static void validate(const dpp::sdk::WorkspaceSpec& spec);
+};
+
+// "1.5" for 1500 thousandths of a CPU.
+std::string cpus_text(uint64_t millis);
+
+}  // namespace dpp::dokploy
