@@ -27,6 +27,9 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "dokploy-emulator"
     sys_version = ""
     timeout = 120                   # an idle keep-alive connection is closed after this
+    # Headers and body are written separately; with Nagle's algorithm the body waits for the
+    # client's delayed ACK (40 ms per answer). Node, which serves Dokploy, sets TCP_NODELAY too.
+    disable_nagle_algorithm = True
 
     def setup(self) -> None:
         if isinstance(self.request, ssl.SSLSocket):
