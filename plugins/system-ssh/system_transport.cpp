@@ -1,0 +1,175 @@
+// The system transport: probe and run with OpenSSH.
+#include "system_transport.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <optional>
+
+#include "child_process.hpp"
+#include "common/ssh_public_key.hpp"
+#include "common/ssh_remote_command.hpp"
+#include "common/ssh_tcp.hpp"
+#include "common/ssh_transport_config.hpp"
+#include "keyscan_probe.hpp"
+#include "private_files.hpp"
+#include "ssh_invocation.hpp"
+#include "ssh_outcome.hpp"
+
+namespace dpp::plugins::system_ssh {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A pipe holding the password for `sshpass -d 3`: written and closed before ssh starts, so the
+// password is never in an argv, an environment or a file.
+class PasswordPipe {
+ public:
+   explicit PasswordPipe(const std::string& password) {
+      int fds[2];
+      if (::pipe2(fds, O_CLOEXEC) != 0)
+         throw sdk::Error(DPP_E_IO, std::string("cannot create a pipe: ") + std::strerror(errno));
+      read_ = fds[0];
+      std::string line = password + "\n";
+      // A pipe holds 64 KiB: the write cannot block for any real password.
+      const ssize_t written = ::write(fds[1], line.data(), line.size());
+      sdk::Credentials::wipe(line);
+      ::close(fds[1]);
+      if (written < 0)
+         throw sdk::Error(DPP_E_IO, std::string("cannot write to a pipe: ") + std::strerror(errno));
+   }
+   ~PasswordPipe() { close(); }
+   PasswordPipe(const PasswordPipe&) = delete;
+   PasswordPipe& operator=(const PasswordPipe&) = delete;
+   int fd() const { return read_; }
+   void close() {
+      if (read_ >= 0) ::close(read_);
+      read_ = -1;
+   }
+
+ private:
+   int read_ = -1;
+};
+
+std::string sibling(const std::string& program, const std::string& name) {
+   const auto slash = program.rfind('/');
+   const std::string candidate = program.substr(0, slash + 1) + name;
+   return ::access(candidate.c_str(), X_OK) == 0 ? candidate : find_program(name);
+}
+
+}  // namespace
+
+SystemTransport::SystemTransport(sdk::Host host, const sdk::Options& options)
+    : host_(host),
+      keepalive_(keepalive_interval(options)),
+      reuse_(options.get_bool(kOptSshReuse, false)),
+      reuse_idle_(std::chrono::seconds(options.get_u64(kOptSshReuseIdle, 600'000) / 1000)) {
+   const std::string wanted = options.get_or(kOptSshProgram, "");
+   ssh_ = find_program(wanted.empty() ? "ssh" : wanted);
+   if (ssh_.empty()) {
+      if (!wanted.empty())
+         throw sdk::Error(DPP_E_CONFIG, std::string(kOptSshProgram) + "=" + wanted +
+                                            " is not an executable file; point it to OpenSSH's ssh");
+      throw sdk::Error(
+          DPP_E_CONFIG,
+          "the system transport needs OpenSSH's ssh client, which is not on PATH: install the Debian "
+          "package openssh-client, set " +
+              std::string(kOptSshProgram) + ", or use DOKPLOY_SSH_TRANSPORT=libssh2");
+   }
+   keyscan_ = sibling(ssh_, "ssh-keyscan");
+}
+
+void SystemTransport::probe(const sdk::SshTarget& target, uint32_t timeout_ms) {
+   canceller_.reset();
+   keyscan_probe(keyscan_, target, timeout_ms ? timeout_ms : kDefaultConnectTimeoutMs, canceller_, host_);
+}
+
+sdk::RunResult SystemTransport::run(const sdk::RunRequest& request) {
+   canceller_.reset();
+   const sdk::SshTarget& target = request.target;
+   check_ssh_credentials(target.credentials);
+   const SshPublicKey pinned = parse_ssh_public_key(target.host_key);
+   const bool password = target.credentials.kind == DPP_CREDENTIAL_PASSWORD;
+
+   SshInvocation invocation;
+   invocation.ssh = ssh_;
+   if (password) {
+      invocation.sshpass = find_program("sshpass");
+      if (invocation.sshpass.empty())
+         throw sdk::Error(
+             DPP_E_CONFIG,
+             "password logins through the system transport need sshpass, which is not on PATH: install "
+             "the Debian package sshpass, or use DOKPLOY_SSH_TRANSPORT=libssh2 or DOKPLOY_SSH_AUTH=key");
+   }
+   invocation.keepalive = keepalive_;
+   invocation.remote_command = ssh_remote_command_reporting_signals(request.command);
+   if (reuse_) {
+      invocation.control_path = control_path(private_folder(), target, pinned);
+      invocation.control_persist = reuse_idle_;
+   }
+
+   SshRunContext context;
+   context.endpoint = ssh_endpoint_name(target.host, target.port);
+   context.login = ssh_login_name(target);
+   context.credential = password ? "the password" : "the private key " + target.credentials.private_key_file;
+   context.pinned_fingerprint = pinned.fingerprint();
+   context.pinned_type = pinned.type;
+   context.keepalive = keepalive_;
+   context.password = password;
+
+   const auto started = Clock::now();
+   const auto deadline =
+       started + std::chrono::milliseconds(target.connect_timeout_ms ? target.connect_timeout_ms
+                                                                     : kDefaultConnectTimeoutMs);
+   auto backoff = std::chrono::milliseconds(100);
+   for (int attempt = 1;; ++attempt) {
+      RunFiles files;
+      invocation.known_hosts_file = files.write("known_hosts", known_hosts_line(pinned));
+      invocation.log_file = files.write("ssh.log", "");
+      invocation.connect_timeout = std::chrono::duration_cast<std::chrono::seconds>(
+          deadline - Clock::now() + std::chrono::milliseconds(999));
+
+      ChildSpec spec;
+      spec.argv = ssh_argv(invocation, target);
+      spec.env = minimal_environment();
+      spec.stdin_fd = request.stdin_fd;
+      spec.stdout_fd = request.stdout_fd;
+      spec.stderr_fd = request.stderr_fd;
+      std::optional<PasswordPipe> secret;
+      if (password) {
+         secret.emplace(target.credentials.password);
+         spec.extra_fd = secret->fd();
+      }
+      int code;
+      {
+         Child child(spec);
+         if (secret) secret->close();
+         code = child.wait(canceller_, host_);
+      }
+      const SshOutcome outcome = read_ssh_outcome(code, files.read("ssh.log"), context);
+      if (outcome.remote_exit) {
+         if (!outcome.exit_signal.empty())
+            host_.info("the remote command on ", context.endpoint, " was killed by signal SIG",
+                       outcome.exit_signal, " (exit code ", outcome.exit_code, ")");
+         return sdk::RunResult{outcome.exit_code, outcome.exit_signal};
+      }
+      const auto now = Clock::now();
+      if (!outcome.retryable || now + backoff >= deadline) {
+         std::string message = outcome.message;
+         if (outcome.retryable && attempt > 1)
+            message += " (tried " + std::to_string(attempt) + " times in " + ssh_seconds_text(now - started) +
+                       " s; is the workspace running?)";
+         throw sdk::Error(outcome.status, message);
+      }
+      host_.debug("no SSH server at ", context.endpoint, " yet (", outcome.message, "); retrying in ",
+                  backoff.count(), " ms");
+      if (!ssh_sleep_until(now + backoff, canceller_, host_))
+         throw sdk::Error(DPP_E_CANCELLED, "cancelled while connecting to " + context.endpoint);
+      backoff = std::min(backoff * 2, std::chrono::milliseconds(1000));
+   }
+}
+
+}  // namespace dpp::plugins::system_ssh
