@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "bundle/bundled_plugins.hpp"
 #include "errors.hpp"
 #include "logging/logging.hpp"
 #include "plugins/plugin_error.hpp"
@@ -18,7 +19,11 @@ std::vector<fs::path> PluginRegistry::search_path(const fs::path& executable,
    std::vector<fs::path> paths;
    std::error_code error;
    const fs::path exe = fs::weakly_canonical(executable, error);
-   paths.push_back(exe.parent_path().parent_path() / "lib" / "dokploy-provider" / "plugins");
+   // A release build carries its plugins appended to itself (core/bundle): use their unpacked copy.
+   if (auto bundled = bundle::bundled_plugin_folder(exe))
+      paths.push_back(*bundled);
+   else
+      paths.push_back(exe.parent_path().parent_path() / "lib" / "dokploy-provider" / "plugins");
    if (!plugin_path_option.empty())
       for (const auto& entry : split(plugin_path_option, ':'))
          if (!entry.empty()) paths.push_back(fs::absolute(entry, error));

@@ -14,7 +14,8 @@ namespace dpp::core {
 class PluginRegistry {
  public:
    // Where plugins are looked for: the folder beside the executable
-   // (<exe>/../lib/dokploy-provider/plugins, the same in the build tree and once installed),
+   // (<exe>/../lib/dokploy-provider/plugins, the same in the build tree and once installed) or,
+   // for a release bundle, the private folder its appended plugins were unpacked to (core/bundle),
    // then each entry of DOKPLOY_PLUGIN_PATH (':'-separated files or folders).
    static std::vector<std::filesystem::path> search_path(const std::filesystem::path& executable,
                                                          const std::string& plugin_path_option);
