@@ -1,0 +1,165 @@
+// provider.yaml generation (tools/release/provider-yaml.sh): the release variant lists each built
+// file under the release URL with its sha256, the dev variant the build tree's host by absolute
+// path without checksum, and everything but `binaries:` is copied unchanged.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "bundle_fixture.hpp"
+#include "support/child_process.hpp"
+#include "support/temp_dir.hpp"
+#include "support/test_paths.hpp"
+
+namespace dpp::test {
+namespace {
+namespace fs = std::filesystem;
+
+// A minimal stand-in for the project's provider.yaml, with a `binaries:` section to replace
+// between other keys and an agent section whose own `binaries:` must stay.
+constexpr const char* kStandIn = R"(name: dokploy
+version: v1.2.3
+description: stand-in
+options:
+  DOKPLOY_SERVER_URL:
+    description: where
+agent:
+  path: /tmp/devpod
+  binaries:
+    AGENT_TOOL:
+      - os: linux
+        arch: amd64
+        path: https://example.invalid/agent-tool
+
+binaries:
+  DOKPLOY_PROVIDER:
+    - os: linux
+      arch: amd64
+      path: https://example.invalid/old
+      checksum: 0000
+
+exec:
+  init: ${DOKPLOY_PROVIDER} init
+  status: ${DOKPLOY_PROVIDER} status
+)";
+
+std::string script() {
+   return source_dir() + "/tools/release/provider-yaml.sh";
+}
+
+// The YAML file as JSON, through Debian's python3-yaml (what DevPod reads is YAML; this proves
+// the generated text parses and shows its structure).
+nlohmann::json load_yaml(const std::string& file) {
+   const ProcessResult result = run_process(
+       {.argv = {python(), "-c",
+                 "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))", file}});
+   EXPECT_EQ(result.exit_code, 0) << result.err;
+   return nlohmann::json::parse(result.out);
+}
+
+std::string sha256_of(const std::string& file) {
+   const ProcessResult result = run_process({.argv = {"/usr/bin/sha256sum", file}});
+   return result.out.substr(0, 64);
+}
+
+TEST(ProviderYaml, ReleaseVariantListsEachBuiltFileUnderTheReleaseUrlWithItsSha256) {
+   TempDir dir("dpp-yaml");
+   const std::string source = dir.write("provider.yaml", kStandIn);
+   const std::string amd64 = dir.write("dokploy-provider-linux-amd64", "amd64 bytes");
+   const std::string arm64 = dir.write("dokploy-provider-linux-arm64", "arm64 bytes");
+   const ProcessResult result =
+       run_process({.argv = {"/bin/sh", script(), "release", source, dir.file("out.yaml"), "1.2.3",
+                             "https://example.invalid/releases/v1.2.3/", "linux", "amd64", amd64, "linux",
+                             "arm64", arm64}});
+   ASSERT_EQ(result.exit_code, 0) << result.err;
+   const auto yaml = load_yaml(dir.file("out.yaml"));
+   const auto& entries = yaml["binaries"]["DOKPLOY_PROVIDER"];
+   ASSERT_EQ(entries.size(), 2u) << yaml["binaries"].dump();
+   EXPECT_EQ(entries[0]["os"], "linux");
+   EXPECT_EQ(entries[0]["arch"], "amd64");
+   EXPECT_EQ(entries[0]["path"], "https://example.invalid/releases/v1.2.3/dokploy-provider-linux-amd64");
+   EXPECT_EQ(entries[0]["checksum"], sha256_of(amd64));
+   EXPECT_EQ(entries[1]["arch"], "arm64");
+   EXPECT_EQ(entries[1]["checksum"], sha256_of(arm64));
+   EXPECT_EQ(yaml["binaries"].size(), 1u);
+}
+
+TEST(ProviderYaml, EverythingButTheBinariesSectionIsCopiedUnchanged) {
+   TempDir dir("dpp-yaml");
+   const std::string source = dir.write("provider.yaml", kStandIn);
+   const std::string file = dir.write("dokploy-provider-linux-amd64", "x");
+   ASSERT_EQ(run_process({.argv = {"/bin/sh", script(), "release", source, dir.file("out.yaml"), "1.2.3",
+                                   "https://example.invalid", "linux", "amd64", file}})
+                 .exit_code,
+             0);
+   auto before = load_yaml(source);
+   auto after = load_yaml(dir.file("out.yaml"));
+   before.erase("binaries");
+   after.erase("binaries");
+   EXPECT_EQ(before, after);
+   EXPECT_EQ(after["agent"]["binaries"]["AGENT_TOOL"][0]["path"], "https://example.invalid/agent-tool");
+}
+
+TEST(ProviderYaml, DevVariantUsesAnAbsoluteLocalPathWithoutChecksum) {
+   TempDir dir("dpp-yaml");
+   const std::string source = dir.write("provider.yaml", kStandIn);
+   ASSERT_EQ(run_process({.argv = {"/bin/sh", script(), "dev", source, dir.file("dev.yaml"), "linux", "amd64",
+                                   "/opt/build/bin/dokploy-provider"}})
+                 .exit_code,
+             0);
+   const auto entries = load_yaml(dir.file("dev.yaml"))["binaries"]["DOKPLOY_PROVIDER"];
+   ASSERT_EQ(entries.size(), 1u);
+   EXPECT_EQ(entries[0]["path"], "/opt/build/bin/dokploy-provider");
+   EXPECT_FALSE(entries[0].contains("checksum"));
+}
+
+TEST(ProviderYaml, BuildTreeHasADevVariantPointingAtItsOwnHost) {
+   const std::string dev_yaml = binary_dir() + "/provider-dev.yaml";
+   if (!fs::exists(source_dir() + "/provider.yaml")) DPP_SKIP("the project has no provider.yaml yet");
+   ASSERT_TRUE(fs::exists(dev_yaml)) << dev_yaml << " was not generated by the build";
+   const auto yaml = load_yaml(dev_yaml);
+   ASSERT_EQ(yaml["binaries"].size(), 1u);
+   const auto entries = yaml["binaries"].begin().value();
+   ASSERT_EQ(entries.size(), 1u);
+   EXPECT_EQ(entries[0]["path"], provider_path());
+   EXPECT_FALSE(entries[0].contains("checksum"));
+   // The exec entries name the binary key DevPod sets, so they must match.
+   EXPECT_NE(yaml["exec"]["status"].get<std::string>().find("${" + yaml["binaries"].begin().key() + "}"),
+             std::string::npos);
+}
+
+TEST(ProviderYaml, MissingSourceFailsSayingWhatIsMissing) {
+   TempDir dir("dpp-yaml");
+   const ProcessResult result = run_process({.argv = {"/bin/sh", script(), "dev", dir.file("provider.yaml"),
+                                                      dir.file("dev.yaml"), "linux", "amd64", "/x"}});
+   EXPECT_NE(result.exit_code, 0);
+   EXPECT_NE(result.err.find("does not exist"), std::string::npos) << result.err;
+   EXPECT_FALSE(fs::exists(dir.file("dev.yaml")));
+}
+
+TEST(ProviderYaml, ReleaseRefusesAVersionOtherThanTheOneTheYamlDeclares) {
+   TempDir dir("dpp-yaml");
+   const std::string source = dir.write("provider.yaml", kStandIn);
+   const std::string file = dir.write("f", "x");
+   const ProcessResult result =
+       run_process({.argv = {"/bin/sh", script(), "release", source, dir.file("out.yaml"), "2.0.0",
+                             "https://example.invalid", "linux", "amd64", file}});
+   EXPECT_NE(result.exit_code, 0);
+   EXPECT_NE(result.err.find("v1.2.3"), std::string::npos) << result.err;
+}
+
+TEST(ProviderYaml, SourceWithoutBinariesSectionGetsOneAppended) {
+   TempDir dir("dpp-yaml");
+   const std::string source =
+       dir.write("provider.yaml", "name: dokploy\nexec:\n  status: ${DOKPLOY_PROVIDER} status\n");
+   ASSERT_EQ(run_process({.argv = {"/bin/sh", script(), "dev", source, dir.file("dev.yaml"), "linux", "amd64",
+                                   "/x/y"}})
+                 .exit_code,
+             0);
+   const auto yaml = load_yaml(dir.file("dev.yaml"));
+   EXPECT_EQ(yaml["binaries"]["DOKPLOY_PROVIDER"][0]["path"], "/x/y");
+   EXPECT_EQ(yaml["exec"]["status"], "${DOKPLOY_PROVIDER} status");
+}
+
+}  // namespace
+}  // namespace dpp::test
