@@ -132,6 +132,28 @@ printf '%s' "$host_key" | decode_base64 >"$config_dir/ssh_host_ed25519_key" ||
 chmod 0600 "$config_dir/ssh_host_ed25519_key"
 umask 022
 
+# Which Dokploy service this workspace is, for the auto-stop command DevPod's agent runs in
+# here (provider.yaml agent.exec.shutdown). SSH sessions do not inherit the container's
+# environment, hence a file. Not secret; a bad value only disables auto-stop.
+service_kind=${DPP_DOKPLOY_SERVICE_KIND:-}
+service_id=${DPP_DOKPLOY_SERVICE_ID:-}
+rm -f /etc/dokploy-provider/service.env
+case $service_kind:$service_id in
+	: ) log "no DPP_DOKPLOY_SERVICE_ID: auto-stop cannot name this workspace's service" ;;
+	compose:* | application:*)
+		case $service_id in
+			'' | *[!A-Za-z0-9_-]*) log "warning: DPP_DOKPLOY_SERVICE_ID='$service_id' is not a service id; auto-stop is off" ;;
+			*)
+				mkdir -p /etc/dokploy-provider
+				printf 'DPP_DOKPLOY_SERVICE_KIND=%s\nDPP_DOKPLOY_SERVICE_ID=%s\n' "$service_kind" "$service_id" \
+					>/etc/dokploy-provider/service.env
+				chmod 0644 /etc/dokploy-provider/service.env
+				;;
+		esac
+		;;
+	*) log "warning: DPP_DOKPLOY_SERVICE_KIND='$service_kind' is neither compose nor application; auto-stop is off" ;;
+esac
+
 # --- Stage 4: a hardened sshd configuration of our own (the image's is left alone).
 log "stage 4/5: sshd on port $ssh_port"
 if [ -n "$password_hash" ]; then

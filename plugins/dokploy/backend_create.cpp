@@ -133,6 +133,7 @@ ServiceView DokployBackend::create_service(ServiceDriver& kind_driver, const Pla
          if (!e.uncertain() || attempt >= kMaxCreateAttempts) throw;
          host_.warn("dokploy: ", e.what(), "; checking whether the service was made anyway");
       }
+      api_->wait_for_late_writes();  // a create that lands late would be a duplicate
       const ProjectIndex index = fetch_index();
       for (const IndexedService& service :
            index.machine_services(settings_.project_name, plan.spec.machine_id)) {
@@ -255,8 +256,10 @@ WorkspaceInfo DokployBackend::bring_up(ServiceDriver& kind_driver, ServiceView v
       apply_plan = true;
       must_deploy = true;
    };
+   // From here the service exists, so the workspace can be told which one it is.
+   const WorkspaceSpec identified = with_service_identity(spec, view.kind, view.id);
    while (true) {
-      const WorkspacePlan plan = plan_for(spec, port);
+      const WorkspacePlan plan = plan_for(identified, port);
       if (apply_plan && kind_driver.converge(view, plan, features())) must_deploy = true;
       const std::string ssh_host = ssh_host_for(view.server_ip);
       record = [&] {

@@ -58,4 +58,11 @@ std::string cpus_text(uint64_t millis) {
    return text;
 }
 
+dpp::sdk::WorkspaceSpec with_service_identity(dpp::sdk::WorkspaceSpec spec, ServiceKind kind,
+                                              const std::string& id) {
+   spec.env.emplace_back("DPP_DOKPLOY_SERVICE_KIND", kind_name(kind));
+   spec.env.emplace_back("DPP_DOKPLOY_SERVICE_ID", id);
+   return spec;
+}
+
 }  // namespace dpp::dokploy

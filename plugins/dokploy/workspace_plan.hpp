@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 
+#include "project_index.hpp"
+
 namespace dpp::dokploy {
 
 struct WorkspacePlan {
@@ -18,6 +20,12 @@ struct WorkspacePlan {
    // Error(DPP_E_CONFIG / DPP_E_INVALID_ARGUMENT) naming the bad value.
    static void validate(const dpp::sdk::WorkspaceSpec& spec);
 };
+
+// The spec plus the workspace's own identity in Dokploy, as DPP_DOKPLOY_SERVICE_KIND and
+// DPP_DOKPLOY_SERVICE_ID: the bootstrap records them for the auto-stop command DevPod's agent runs
+// inside the workspace (provider.yaml agent.exec.shutdown). Not secret; known once the service exists.
+dpp::sdk::WorkspaceSpec with_service_identity(dpp::sdk::WorkspaceSpec spec, ServiceKind kind,
+                                              const std::string& id);
 
 // "1.5" for 1500 thousandths of a CPU.
 std::string cpus_text(uint64_t millis);
