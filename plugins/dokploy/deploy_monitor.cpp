@@ -73,6 +73,34 @@ void DeployMonitor::pause(std::chrono::milliseconds& interval) {
    interval = std::min(max_interval_, interval * 3 / 2);
 }
 
+void DeployMonitor::request_deploy(const ServiceView& before, const std::string& title) {
+   // A change of the configuration that lands after the deploy would undo it (Dokploy resets the
+   // status to idle on a provider change, for one): let lost writes land first.
+   if (api_.late_writes_until() && Clock::now() < *api_.late_writes_until()) {
+      api_.host().info(
+          "dokploy: an earlier request's answer was lost; giving it time to land before the deploy of ",
+          before.name, " (", clock_.text(), ")");
+      api_.wait_for_late_writes();
+   }
+   driver_.deploy(before.id, title);
+}
+
+// A deploy request whose answer was lost was asked again; the first may still be taken by Dokploy
+// (a slow server, a proxy holding it), even after the second ran, and restart the workspace right
+// after create said it was ready. So, only after such a loss: wait until it may have landed, look
+// once more, and follow what came.
+std::optional<Deployment> DeployMonitor::late_deployment(const ServiceView& before,
+                                                         const std::set<std::string>& known,
+                                                         const std::optional<Deployment>& ours) {
+   if (!api_.late_writes_until()) return std::nullopt;
+   api_.wait_for_late_writes();
+   const std::optional<ServiceView> view = driver_.one(before.id);
+   if (!view) return std::nullopt;
+   std::set<std::string> seen = known;
+   if (ours) seen.insert(ours->id);
+   return newest_unknown(*view, seen);
+}
+
 DeployResult DeployMonitor::deploy(const ServiceView& before, bool deploy_now, const std::string& title) {
    const dpp::sdk::Host& host = api_.host();
    const std::string label = "deploy of " + before.name;
@@ -80,7 +108,7 @@ DeployResult DeployMonitor::deploy(const ServiceView& before, bool deploy_now, c
    std::string previous_status = before.status;
    bool seen_running = false;
    if (deploy_now) {
-      driver_.deploy(before.id, title);
+      request_deploy(before, title);
       host.info("dokploy: ", label, " queued (", clock_.text(), ")");
    } else {
       // Follow the deploy in progress: its deployment row is the newest one.
@@ -113,7 +141,17 @@ DeployResult DeployMonitor::deploy(const ServiceView& before, bool deploy_now, c
       }
       bool lost = false;
       if (ours) {
-         if (ours->status == "done" && view->status != "running") return {true, "", *view};
+         if (ours->status == "done" && view->status != "running") {
+            if (const auto late = late_deployment(before, known, ours)) {
+               host.info("dokploy: a deploy request of ", before.name,
+                         " that had lost its answer landed late; ", "waiting for it too (", clock_.text(),
+                         ")");
+               known.insert(ours->id);
+               seen_running = false;
+               continue;
+            }
+            return {true, "", *view};
+         }
          if (ours->status == "error")
             return {false,
                     ours->error_message.empty() ? "Dokploy gave no error message" : ours->error_message,
@@ -147,7 +185,7 @@ DeployResult DeployMonitor::deploy(const ServiceView& before, bool deploy_now, c
          previous_status = view->status;
          seen_running = false;
          queued_at = Clock::now();
-         driver_.deploy(before.id, title);
+         request_deploy(before, title);
          interval = std::chrono::milliseconds(std::min<int64_t>(250, max_interval_.count()));
       }
    }

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <set>
 #include <string>
 
 #include "dokploy_api.hpp"
@@ -50,6 +51,12 @@ class DeployMonitor {
    std::optional<EndpointResult> probe_endpoint(const std::string& host, uint16_t port, std::string& reason);
 
  private:
+   // Asks Dokploy to deploy `before`, once earlier writes whose answers were lost had time to land.
+   void request_deploy(const ServiceView& before, const std::string& title);
+   // After a deploy finished: when a request of this verb lost its answer, waits until it may have
+   // landed and returns a deployment that came after `ours` (a deploy request that landed late).
+   std::optional<Deployment> late_deployment(const ServiceView& before, const std::set<std::string>& known,
+                                             const std::optional<Deployment>& ours);
    void pause(std::chrono::milliseconds& interval);
    void check_deadline(const std::string& what, const std::string& detail) const;
 

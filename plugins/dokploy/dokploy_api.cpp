@@ -24,6 +24,8 @@ std::string ms_since(Clock::time_point start) {
 
 // Cleanup after a cancellation has to finish before DevPod's SIGKILL (2 s after SIGINT).
 constexpr uint32_t kCleanupTimeoutMs = 1500;
+// How long a write whose answer was lost may still land (see DokployApi::late_writes_until).
+constexpr auto kLateWriteGrace = std::chrono::seconds(3);
 
 }  // namespace
 
@@ -114,6 +116,16 @@ dpp_status DokployApi::health(std::string& detail) {
    }
 }
 
+bool DokployApi::wait_for_late_writes() {
+   if (!late_writes_until_ || Clock::now() >= *late_writes_until_) return false;
+   auto until = *late_writes_until_;
+   if (deadline_ && !cleanup_) until = std::min(until, *deadline_);
+   const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now());
+   if (left.count() > 0 && !sleep_unless_cancelled(host_, left))
+      throw ApiError(DPP_E_CANCELLED, "cancelled by the user", "", 0, "", false);
+   return true;
+}
+
 Poco::Dynamic::Var DokployApi::call(const std::string& method, const std::string& procedure,
                                     const std::string& target, const std::string& body, Repeat repeat) {
    warn_about_transport_once();
@@ -164,6 +176,8 @@ Poco::Dynamic::Var DokployApi::call(const std::string& method, const std::string
          if (response.retry_after) pause = parse_retry_after(*response.retry_after);
          why = "HTTP " + std::to_string(response.status);
       } catch (const TransportFailure& failure) {
+         if (method == "POST" && failure.reached_server())
+            late_writes_until_ = Clock::now() + kLateWriteGrace;
          const bool may_repeat =
              !failure.permanent() && (repeat == Repeat::safe || !failure.reached_server());
          if (!may_repeat || attempt >= max_attempts) {

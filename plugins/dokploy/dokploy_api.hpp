@@ -52,6 +52,15 @@ class DokployApi {
    }
    std::optional<Clock::time_point> deadline() const { return deadline_; }
 
+   // A write whose answer was lost after it reached Dokploy (a timeout, a dropped connection)
+   // may still be applied later: after its own retry, or after what came next. Until this point
+   // such a write may still land; a step that must not be overtaken by one (a deploy, which
+   // reads the configuration and ends with the service's status) waits for it.
+   std::optional<Clock::time_point> late_writes_until() const { return late_writes_until_; }
+   // Waits until then (no longer than the deadline); false when there was nothing to wait for.
+   // Throws ApiError(DPP_E_CANCELLED) when the user cancels.
+   bool wait_for_late_writes();
+
    // Cleanup after a failure or a cancellation: no deadline, no cancellation; after a
    // cancellation one short attempt per request (DevPod kills the process 2 s after SIGINT).
    class CleanupScope {
@@ -82,6 +91,7 @@ class DokployApi {
    std::optional<Clock::time_point> deadline_;
    std::string deadline_bound_;
    bool cleanup_ = false;
+   std::optional<Clock::time_point> late_writes_until_;
    bool warned_ = false;
    HeaderList headers_;
 };
