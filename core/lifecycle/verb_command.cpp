@@ -1,5 +1,8 @@
-// command: DevPod's transport. The state file knows the endpoint, so no API request is made;
-// the transport joins the process's descriptors to the remote command.
+// command: DevPod's transport. The state file knows the endpoint, so no API request is made (unless
+// nothing answers there: then the backend is asked once where the workspace moved); the transport
+// joins the process's descriptors to the remote command.
+#include <optional>
+
 #include "errors.hpp"
 #include "lifecycle/signals.hpp"
 #include "lifecycle/verbs.hpp"
@@ -19,6 +22,31 @@ struct CancelHookScope {
    ~CancelHookScope() { set_cancel_hook(nullptr, nullptr); }
 };
 
+// Asks the backend where the workspace answers now (one request) and remembers it.
+Endpoint endpoint_from_backend(Session& session) {
+   MachineState& state = session.machine();
+   session.configure({.backend = true, .transport = true, .auth = true});
+   const dpp_workspace_info info = session.backend().status(state.machine_id());
+   if (info.state == DPP_WORKSPACE_NOT_FOUND)
+      throw TransportError("workspace " + state.machine_id() +
+                           " does not exist; run `devpod up` to create it");
+   if (!info.ssh_host[0] || info.ssh_port == 0)
+      throw TransportError("workspace " + state.machine_id() + " has no SSH endpoint yet (" +
+                           std::string(info.detail[0] ? info.detail : "it is not running") + ")");
+   const dpp_workspace_auth auth = session.auth().workspace_auth();
+   Endpoint endpoint = state.endpoint;
+   endpoint.host = info.ssh_host;
+   endpoint.port = info.ssh_port;
+   if (endpoint.user.empty() || info.ssh_user[0])
+      endpoint.user = info.ssh_user[0] ? std::string(info.ssh_user) : std::string(auth.user);
+   if (endpoint.host_key.empty() || info.ssh_host_key[0])
+      endpoint.host_key =
+          info.ssh_host_key[0] ? std::string(info.ssh_host_key) : std::string(auth.host_public_key);
+   state.endpoint = endpoint;
+   state.save();
+   return endpoint;
+}
+
 }  // namespace
 
 int verb_command(Session& session, const std::string& command, int stdin_fd, int stdout_fd, int stderr_fd) {
@@ -26,25 +54,11 @@ int verb_command(Session& session, const std::string& command, int stdin_fd, int
    MachineState& state = session.machine();
    session.auth().prepare(state.folder(), /*create_missing=*/false);
    Endpoint endpoint = state.endpoint;
-   if (!endpoint.known()) {
+   const bool remembered = endpoint.known();
+   if (!remembered) {
       // Lost or corrupt state: ask the backend where the workspace answers (one request).
       log().info("the state file does not know where {} answers; asking the backend", state.machine_id());
-      session.configure({.backend = true, .transport = true, .auth = true});
-      const dpp_workspace_info info = session.backend().status(state.machine_id());
-      if (info.state == DPP_WORKSPACE_NOT_FOUND)
-         throw TransportError("workspace " + state.machine_id() +
-                              " does not exist; run `devpod up` to create it");
-      if (!info.ssh_host[0] || info.ssh_port == 0)
-         throw TransportError("workspace " + state.machine_id() + " has no SSH endpoint yet (" +
-                              std::string(info.detail[0] ? info.detail : "it is not running") + ")");
-      const dpp_workspace_auth auth = session.auth().workspace_auth();
-      endpoint.host = info.ssh_host;
-      endpoint.port = info.ssh_port;
-      endpoint.user = info.ssh_user[0] ? std::string(info.ssh_user) : std::string(auth.user);
-      endpoint.host_key =
-          info.ssh_host_key[0] ? std::string(info.ssh_host_key) : std::string(auth.host_public_key);
-      state.endpoint = endpoint;
-      state.save();
+      endpoint = endpoint_from_backend(session);
    }
    if (endpoint.host_key.empty())
       throw TransportError("no pinned host key for " + state.machine_id() +
@@ -76,6 +90,33 @@ int verb_command(Session& session, const std::string& command, int stdin_fd, int
    {
       CancelHookScope hook(session.transport());
       status = session.transport().run(request, result, message);
+   }
+   // No session was made at the remembered endpoint (nothing of stdin was read yet): the
+   // workspace may have moved behind our back (another client's start, Dokploy's UI). Ask the
+   // backend once; when it names another endpoint, run there instead.
+   if (remembered &&
+       (status == DPP_E_CONNECT || status == DPP_E_TIMEOUT || status == DPP_E_HOST_KEY_MISMATCH)) {
+      std::optional<Endpoint> moved;
+      try {
+         const Endpoint now = endpoint_from_backend(session);
+         if (now.host != endpoint.host || now.port != endpoint.port) moved = now;
+      } catch (const std::exception& e) {
+         log().debug("asking the backend where {} answers now: {}", state.machine_id(), e.what());
+      }
+      if (moved) {
+         log().info("workspace {} moved from {}:{} to {}:{}", state.machine_id(), endpoint.host,
+                    endpoint.port, moved->host, moved->port);
+         endpoint = *moved;
+         if (!endpoint.user.empty()) login.user = endpoint.user.c_str();
+         target.host = endpoint.host.c_str();
+         target.port = endpoint.port;
+         target.host_key = endpoint.host_key.c_str();
+         result = dpp_run_result{};
+         result.struct_size = sizeof result;
+         message.clear();
+         CancelHookScope hook(session.transport());
+         status = session.transport().run(request, result, message);
+      }
    }
    switch (status) {
       case DPP_OK:
