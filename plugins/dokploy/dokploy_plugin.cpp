@@ -1,7 +1,5 @@
-// The Dokploy backend plugin's entry: its id, options and one-time TLS setup. Supports Dokploy
+// The Dokploy backend plugin's entry: its id, options and the TLS teardown. Supports Dokploy
 // v0.24.0 and newer; an older server gets a clear error, a newer one is used with v0.30.2's API.
-#include <Poco/Net/NetSSL.h>
-
 #include <dpp/cpp/plugin.hpp>
 
 #include "dokploy_backend.hpp"
@@ -18,11 +16,9 @@ struct DokployPlugin {
    static std::span<const dpp_option_desc> options() { return dpp::dokploy::declared_options(); }
    using backend = dpp::dokploy::DokployBackend;
 
-   static void init(dpp::sdk::Host) {
-      Poco::Net::initializeSSL();
-      dpp::dokploy::install_rejecting_certificate_handler();
-   }
-   static void deinit() { Poco::Net::uninitializeSSL(); }
+   // No init: OpenSSL is initialised by the first https:// session (tls_context.cpp), as a plain
+   // http:// Dokploy never needs it.
+   static void deinit() { dpp::dokploy::shutdown_tls(); }
 };
 
 }  // namespace

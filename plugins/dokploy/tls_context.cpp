@@ -1,6 +1,7 @@
 // Builds Poco TLS client contexts whose verification is done by OpenSSL itself.
 #include "tls_context.hpp"
 
+#include <Poco/Net/NetSSL.h>
 #include <Poco/Net/RejectCertificateHandler.h>
 #include <Poco/Net/SSLManager.h>
 #include <arpa/inet.h>
@@ -8,6 +9,7 @@
 #include <openssl/x509v3.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <dpp/cpp/plugin.hpp>
@@ -19,6 +21,8 @@ namespace {
 using dpp::sdk::Error;
 
 thread_local std::string last_verify_error;
+std::once_flag tls_once;
+std::atomic<bool> tls_initialised{false};
 
 // OpenSSL's verdict stands (no prompt, no override); only its reason is kept for the message.
 int record_verify_result(int ok, X509_STORE_CTX* store) {
@@ -33,18 +37,24 @@ bool is_ip_address(const std::string& host) {
 
 }  // namespace
 
-void install_rejecting_certificate_handler() {
-   static std::once_flag once;
-   std::call_once(once, [] {
+void initialise_tls() {
+   std::call_once(tls_once, [] {
+      Poco::Net::initializeSSL();
       // The handler is only consulted through Poco's own verify callback, which our contexts
       // replace; installing it anyway keeps any other Poco context in the process from prompting.
       Poco::SharedPtr<Poco::Net::InvalidCertificateHandler> reject =
           new Poco::Net::RejectCertificateHandler(false);
       Poco::Net::SSLManager::instance().initializeClient(nullptr, reject, nullptr);
+      tls_initialised = true;
    });
 }
 
+void shutdown_tls() {
+   if (tls_initialised.exchange(false)) Poco::Net::uninitializeSSL();
+}
+
 Poco::Net::Context::Ptr make_tls_context(const TlsSettings& settings) {
+   initialise_tls();
    Poco::Net::Context::Params params;
    params.verificationMode =
        settings.insecure ? Poco::Net::Context::VERIFY_NONE : Poco::Net::Context::VERIFY_STRICT;
