@@ -53,8 +53,8 @@ TEST_F(Secrets, HardValuesArriveIntactThroughComposeInterpolation) {
    }
    // The backend adds only the workspace's own identity (for auto-stop), never anything from a value.
    EXPECT_EQ(env.size(), spec.env.size() + 2) << "nothing may add variables";
-   EXPECT_EQ(env["DPP_DOKPLOY_SERVICE_KIND"], "compose");
-   EXPECT_EQ(env["DPP_DOKPLOY_SERVICE_ID"], ours[0].value("composeId", ""));
+   EXPECT_EQ(env.at("DPP_DOKPLOY_SERVICE_KIND"), "compose");
+   EXPECT_EQ(env.at("DPP_DOKPLOY_SERVICE_ID"), ours[0].value("composeId", ""));
    std::vector<std::string> argv;
    for (const auto& part : workspace["spec"]["entrypoint"]) argv.push_back(part.get<std::string>());
    EXPECT_EQ(argv, spec.command);
