@@ -67,7 +67,8 @@ CommandLine parse_command_line(int argc, char** argv) {
       const std::vector<std::string> rest = app.remaining();
       if (app.get_subcommands().empty() && !rest.empty() && !rest.front().starts_with("-"))
          message = "unknown verb '" + core::printable_excerpt(rest.front()) + "'";
-      std::cerr << "dokploy-provider: " << message
+      // CLI11 quotes the bad argument as it is: escape what could drive the terminal.
+      std::cerr << "dokploy-provider: " << core::printable_text(message)
                 << "\nRun `dokploy-provider --help` for the verbs and options.\n";
       line.exit_now = true;
       line.exit_code = core::kExitUsage;

@@ -3,6 +3,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
+#include <unwind.h>
 
 #include <iostream>
 
@@ -12,6 +13,7 @@
 #include "lifecycle/signals.hpp"
 #include "lifecycle/verbs.hpp"
 #include "logging/logging.hpp"
+#include "util/text.hpp"
 
 namespace {
 
@@ -70,26 +72,43 @@ void protect_secrets_in_memory() {
    ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
+// An error line as printed: secrets masked, and nothing that could pass for a line of its own
+// or drive the terminal (continuation lines are indented).
+std::string shown(const std::string& message) {
+   return printable_text(redact(message), "\n    ");
+}
+
+// The host links libgcc statically (it needs only glibc) while plugins use the shared libgcc_s.
+// An exception a plugin lets out is unwound by libgcc_s, which calls the host's personality
+// routine for the host's frames, which calls the host's own static copy of _Unwind_SetGR — and
+// that copy aborts until its register table was set up by a first unwind of its own. One
+// backtrace through the static unwinder sets it up, so that such an exception reaches the
+// host's catch (plugins/plugin_instances.cpp) instead of killing the process.
+void prime_static_unwinder() {
+   _Unwind_Backtrace([](_Unwind_Context*, void*) { return _URC_END_OF_STACK; }, nullptr);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
    protect_secrets_in_memory();
+   prime_static_unwinder();
    std::ios::sync_with_stdio(true);
    const dpp::host::CommandLine line = dpp::host::parse_command_line(argc, argv);
    if (line.exit_now) return line.exit_code;
    try {
       return run(line, argv);
    } catch (const ConfigError& e) {
-      for (const auto& problem : e.problems()) std::cerr << "dokploy-provider: " << redact(problem) << '\n';
+      for (const auto& problem : e.problems()) std::cerr << "dokploy-provider: " << shown(problem) << '\n';
       if (e.problems().size() > 1)
          std::cerr << "dokploy-provider: " << line.verb << " failed: " << e.problems().size()
                    << " configuration problems (above); fix them and retry\n";
       return e.exit_code();
    } catch (const ProviderError& e) {
-      std::cerr << "dokploy-provider: " << line.verb << " failed: " << redact(e.what()) << '\n';
+      std::cerr << "dokploy-provider: " << line.verb << " failed: " << shown(e.what()) << '\n';
       return e.exit_code();
    } catch (const std::exception& e) {
-      std::cerr << "dokploy-provider: " << line.verb << " failed with an internal error: " << redact(e.what())
+      std::cerr << "dokploy-provider: " << line.verb << " failed with an internal error: " << shown(e.what())
                 << "\n(please report it with the output of --verbose)\n";
       return kExitFailure;
    }

@@ -30,12 +30,16 @@ void CheckPrinter::report(const std::string& name, int32_t result, const std::st
 }
 
 void CheckPrinter::callback(void* context, const char* name, int32_t result, const char* message,
-                            const char* fix) {
+                            const char* fix) noexcept {
+   // Called by a plugin: its text is bounded and made printable (no terminal control bytes, no
+   // lines of its own), and nothing may throw back into it.
    auto text = [](const char* value) {
-      std::string s = value ? std::string(value, strnlen(value, 4096)) : std::string();
-      return is_valid_utf8(s) ? s : printable_excerpt(s, 4096);
+      return printable_text(value ? std::string(value, strnlen(value, 4096)) : std::string());
    };
-   static_cast<CheckPrinter*>(context)->report(text(name), result, text(message), text(fix));
+   try {
+      static_cast<CheckPrinter*>(context)->report(text(name), result, text(message), text(fix));
+   } catch (...) {
+   }
 }
 
 }  // namespace dpp::core

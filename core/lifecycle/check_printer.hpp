@@ -18,7 +18,7 @@ class CheckPrinter {
 
    // Adapter for dpp_backend.check.
    static void callback(void* context, const char* name, int32_t result, const char* message,
-                        const char* fix);
+                        const char* fix) noexcept;
 
  private:
    std::ostream& out_;

@@ -10,6 +10,8 @@
 #include <mutex>
 #include <vector>
 
+#include "util/text.hpp"
+
 namespace dpp::core {
 namespace {
 
@@ -55,7 +57,11 @@ class StderrSink final : public spdlog::sinks::base_sink<std::mutex> {
 
  protected:
    void sink_it_(const spdlog::details::log_msg& message) override {
-      const std::string text = redact(std::string_view(message.payload.data(), message.payload.size()));
+      // One record, one line: text from outside (a server's answer, a plugin's detail) may carry
+      // line breaks or terminal escapes, which are escaped here so that no line can be forged;
+      // and bytes that are not UTF-8 are escaped so that JSON lines stay JSON.
+      const std::string text =
+          printable_text(redact(std::string_view(message.payload.data(), message.payload.size())));
       const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - kStart).count();
       const auto level = spdlog::level::to_string_view(message.level);
       std::string line;

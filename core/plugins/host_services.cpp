@@ -122,36 +122,51 @@ const HostServices::PluginHost& HostServices::context(const dpp_host* host) {
    return *static_cast<const PluginHost*>(host->host_data);
 }
 
-void HostServices::log(const dpp_host* host, int32_t level, const char* message) {
+// Every function of the table is called from plugin code: none may let an exception reach it
+// (the ABI is C), so each turns one into an error status (or drops the log line).
+
+void HostServices::log(const dpp_host* host, int32_t level, const char* message) noexcept {
    if (!host) return;
    if (level < DPP_LOG_TRACE) level = DPP_LOG_TRACE;
    if (level > DPP_LOG_CRITICAL) level = DPP_LOG_CRITICAL;
    const auto spd_level = static_cast<spdlog::level::level_enum>(level);
-   if (!core::log().should_log(spd_level)) return;
-   core::log().log(spd_level, "{}: {}", context(host).plugin_id, sanitize_log_text(message));
+   try {
+      if (!core::log().should_log(spd_level)) return;
+      core::log().log(spd_level, "{}: {}", context(host).plugin_id, sanitize_log_text(message));
+   } catch (...) {
+   }
 }
 
-bool HostServices::log_enabled(const dpp_host*, int32_t level) {
+bool HostServices::log_enabled(const dpp_host*, int32_t level) noexcept {
    return core::log().should_log(
        static_cast<spdlog::level::level_enum>(std::clamp<int32_t>(level, DPP_LOG_TRACE, DPP_LOG_CRITICAL)));
 }
 
-bool HostServices::is_cancelled(const dpp_host*) {
+bool HostServices::is_cancelled(const dpp_host*) noexcept {
    return cancel_requested();
 }
 
-const char* HostServices::machine_id(const dpp_host* host) {
+const char* HostServices::machine_id(const dpp_host* host) noexcept {
    const auto* owner = context(host).owner;
    return owner->machine_ ? owner->machine_id_.c_str() : nullptr;
 }
 
-const char* HostServices::machine_folder(const dpp_host* host) {
+const char* HostServices::machine_folder(const dpp_host* host) noexcept {
    const auto* owner = context(host).owner;
    return owner->machine_ ? owner->machine_folder_.c_str() : nullptr;
 }
 
 dpp_status HostServices::state_get(const dpp_host* host, const char* key, char* buffer, std::size_t capacity,
-                                   std::size_t* needed) {
+                                   std::size_t* needed) noexcept {
+   try {
+      return state_get_unguarded(host, key, buffer, capacity, needed);
+   } catch (...) {
+      return DPP_E_INTERNAL;
+   }
+}
+
+dpp_status HostServices::state_get_unguarded(const dpp_host* host, const char* key, char* buffer,
+                                             std::size_t capacity, std::size_t* needed) {
    const PluginHost& ctx = context(host);
    if (!ctx.owner->machine_) return DPP_E_UNSUPPORTED;
    if (!is_state_key(key)) return DPP_E_INVALID_ARGUMENT;
@@ -164,6 +179,17 @@ dpp_status HostServices::state_get(const dpp_host* host, const char* key, char* 
 }
 
 dpp_status HostServices::state_set(const dpp_host* host, const char* key, const char* value,
+                                   dpp_error* error) noexcept {
+   try {
+      return state_set_unguarded(host, key, value, error);
+   } catch (const std::exception& e) {
+      return dpp_error_set(error, DPP_E_INTERNAL, e.what());
+   } catch (...) {
+      return dpp_error_set(error, DPP_E_INTERNAL, "internal error in the host");
+   }
+}
+
+dpp_status HostServices::state_set_unguarded(const dpp_host* host, const char* key, const char* value,
                                    dpp_error* error) {
    const PluginHost& ctx = context(host);
    if (!ctx.owner->machine_) return dpp_error_set(error, DPP_E_UNSUPPORTED, "no machine in this invocation");
@@ -192,6 +218,17 @@ dpp_status HostServices::state_set(const dpp_host* host, const char* key, const 
 }
 
 dpp_status HostServices::write_machine_file(const dpp_host* host, const char* name, const void* data,
+                                            std::size_t size, dpp_error* error) noexcept {
+   try {
+      return write_machine_file_unguarded(host, name, data, size, error);
+   } catch (const std::exception& e) {
+      return dpp_error_set(error, DPP_E_INTERNAL, e.what());
+   } catch (...) {
+      return dpp_error_set(error, DPP_E_INTERNAL, "internal error in the host");
+   }
+}
+
+dpp_status HostServices::write_machine_file_unguarded(const dpp_host* host, const char* name, const void* data,
                                             std::size_t size, dpp_error* error) {
    const PluginHost& ctx = context(host);
    if (!ctx.owner->machine_) return dpp_error_set(error, DPP_E_UNSUPPORTED, "no machine in this invocation");
@@ -210,6 +247,17 @@ dpp_status HostServices::write_machine_file(const dpp_host* host, const char* na
 }
 
 dpp_status HostServices::read_machine_file(const dpp_host* host, const char* name, void* buffer,
+                                           std::size_t capacity, std::size_t* size, dpp_error* error) noexcept {
+   try {
+      return read_machine_file_unguarded(host, name, buffer, capacity, size, error);
+   } catch (const std::exception& e) {
+      return dpp_error_set(error, DPP_E_INTERNAL, e.what());
+   } catch (...) {
+      return dpp_error_set(error, DPP_E_INTERNAL, "internal error in the host");
+   }
+}
+
+dpp_status HostServices::read_machine_file_unguarded(const dpp_host* host, const char* name, void* buffer,
                                            std::size_t capacity, std::size_t* size, dpp_error* error) {
    const PluginHost& ctx = context(host);
    if (!ctx.owner->machine_) return dpp_error_set(error, DPP_E_UNSUPPORTED, "no machine in this invocation");
@@ -229,6 +277,18 @@ dpp_status HostServices::read_machine_file(const dpp_host* host, const char* nam
 }
 
 dpp_status HostServices::check_endpoint(const dpp_host* host, const char* hostname, uint16_t port,
+                                        const char* expected_host_key, uint32_t timeout_ms,
+                                        dpp_error* error) noexcept {
+   try {
+      return check_endpoint_unguarded(host, hostname, port, expected_host_key, timeout_ms, error);
+   } catch (const std::exception& e) {
+      return dpp_error_set(error, DPP_E_INTERNAL, e.what());
+   } catch (...) {
+      return dpp_error_set(error, DPP_E_INTERNAL, "internal error in the host");
+   }
+}
+
+dpp_status HostServices::check_endpoint_unguarded(const dpp_host* host, const char* hostname, uint16_t port,
                                         const char* expected_host_key, uint32_t timeout_ms,
                                         dpp_error* error) {
    const PluginHost& ctx = context(host);

@@ -42,20 +42,35 @@ class HostServices {
    struct PluginHost;
    static const PluginHost& context(const dpp_host* host);
 
-   static void log(const dpp_host* host, int32_t level, const char* message);
-   static bool log_enabled(const dpp_host* host, int32_t level);
-   static bool is_cancelled(const dpp_host* host);
-   static const char* machine_id(const dpp_host* host);
-   static const char* machine_folder(const dpp_host* host);
+   // The table's functions: called by plugins, so none lets an exception out.
+   static void log(const dpp_host* host, int32_t level, const char* message) noexcept;
+   static bool log_enabled(const dpp_host* host, int32_t level) noexcept;
+   static bool is_cancelled(const dpp_host* host) noexcept;
+   static const char* machine_id(const dpp_host* host) noexcept;
+   static const char* machine_folder(const dpp_host* host) noexcept;
    static dpp_status state_get(const dpp_host* host, const char* key, char* buffer, std::size_t capacity,
-                               std::size_t* needed);
-   static dpp_status state_set(const dpp_host* host, const char* key, const char* value, dpp_error* error);
+                               std::size_t* needed) noexcept;
+   static dpp_status state_set(const dpp_host* host, const char* key, const char* value,
+                               dpp_error* error) noexcept;
    static dpp_status write_machine_file(const dpp_host* host, const char* name, const void* data,
-                                        std::size_t size, dpp_error* error);
+                                        std::size_t size, dpp_error* error) noexcept;
    static dpp_status read_machine_file(const dpp_host* host, const char* name, void* buffer,
-                                       std::size_t capacity, std::size_t* size, dpp_error* error);
+                                       std::size_t capacity, std::size_t* size, dpp_error* error) noexcept;
    static dpp_status check_endpoint(const dpp_host* host, const char* hostname, uint16_t port,
-                                    const char* expected_host_key, uint32_t timeout_ms, dpp_error* error);
+                                    const char* expected_host_key, uint32_t timeout_ms,
+                                    dpp_error* error) noexcept;
+   // Their bodies, which may throw (the functions above turn that into a status).
+   static dpp_status state_get_unguarded(const dpp_host* host, const char* key, char* buffer,
+                                         std::size_t capacity, std::size_t* needed);
+   static dpp_status state_set_unguarded(const dpp_host* host, const char* key, const char* value,
+                                         dpp_error* error);
+   static dpp_status write_machine_file_unguarded(const dpp_host* host, const char* name, const void* data,
+                                                  std::size_t size, dpp_error* error);
+   static dpp_status read_machine_file_unguarded(const dpp_host* host, const char* name, void* buffer,
+                                                 std::size_t capacity, std::size_t* size, dpp_error* error);
+   static dpp_status check_endpoint_unguarded(const dpp_host* host, const char* hostname, uint16_t port,
+                                              const char* expected_host_key, uint32_t timeout_ms,
+                                              dpp_error* error);
 
    std::map<std::string, std::unique_ptr<PluginHost>> hosts_;
    MachineState* machine_ = nullptr;

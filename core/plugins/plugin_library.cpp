@@ -9,6 +9,7 @@
 #include <regex>
 #include <set>
 
+#include "logging/logging.hpp"
 #include "plugins/plugin_error.hpp"
 #include "util/text.hpp"
 
@@ -28,13 +29,18 @@ bool is_option_name(const std::string& name) {
    return std::regex_match(name, pattern);
 }
 
-// A string the plugin hands us: NULL-safe, length-bounded, valid UTF-8.
-std::string plugin_text(const char* text, std::size_t limit = 4096) {
+// The bytes of a string the plugin hands us: NULL-safe and length-bounded (never read past
+// `limit`, whether or not the plugin terminated it).
+std::string plugin_bytes(const char* text, std::size_t limit) {
    if (!text) return {};
    const std::size_t length = strnlen(text, limit + 1);
-   std::string value(text, length > limit ? limit : length);
-   if (!is_valid_utf8(value)) return printable_excerpt(value, limit);
-   return value;
+   return std::string(text, length > limit ? limit : length);
+}
+
+// A string the plugin hands us for people to read (id, version, descriptions, messages):
+// bounded, and printable (valid UTF-8, control bytes escaped), so that it cannot forge output.
+std::string plugin_text(const char* text, std::size_t limit = 4096) {
+   return printable_text(plugin_bytes(text, limit));
 }
 
 void check_file_permissions(const std::filesystem::path& file) {
@@ -107,7 +113,8 @@ void PluginLibrary::check_entry() {
    if (mine.minor > host.minor)
       throw PluginError(file_, "needs ABI " + theirs + ", newer than this host's ABI " + ours +
                                    "; upgrade dokploy-provider");
-   id_ = plugin_text(entry_.id, 64);
+   // One byte more than an id may have, so that a longer one is refused rather than cut to fit.
+   id_ = plugin_text(entry_.id, 65);
    if (!is_plugin_id(id_))
       throw PluginError(
           file_, "has an invalid id '" + printable_excerpt(id_) + "' (expected [a-z0-9][a-z0-9._-]{0,63})");
@@ -138,7 +145,7 @@ void PluginLibrary::read_options() {
          throw PluginError(file_, "option " + std::to_string(index) + " has a short struct_size");
       dpp_option_desc desc{};
       std::memcpy(&desc, raw, std::min<std::size_t>(raw->struct_size, sizeof desc));
-      const std::string name = plugin_text(desc.name, 128);
+      const std::string name = plugin_bytes(desc.name, 129);  // a longer name is refused, not cut
       if (!is_option_name(name))
          throw PluginError(file_, "declares an option with an invalid name '" + printable_excerpt(name) +
                                       "' (expected [A-Z][A-Z0-9_]*)");
@@ -148,7 +155,20 @@ void PluginLibrary::read_options() {
                            "declares option " + name + " with unknown type " + std::to_string(desc.type));
       if (desc.type == DPP_OPTION_ENUM && !desc.enum_values)
          throw PluginError(file_, "declares enum option " + name + " without values");
-      desc.description = nullptr;  // copied below through plugin_text instead
+      // from_desc reads its strings whole: hand it bounded copies, never the plugin's pointers.
+      // The default is checked like a value (it is shown by `plugins` and reaches the plugin);
+      // the rest is text for people.
+      const std::string default_value = plugin_bytes(desc.default_value, 4096);
+      if (desc.default_value && (!is_valid_utf8(default_value) || has_control_characters(default_value)))
+         throw PluginError(file_, "declares option " + name + " with a default that is not printable UTF-8 text ('" +
+                                      printable_excerpt(default_value) + "')");
+      const std::string enum_values = plugin_text(desc.enum_values, 4096);
+      const std::string group = plugin_text(desc.group, 64);
+      desc.name = name.c_str();
+      desc.description = nullptr;  // set below through plugin_text
+      desc.default_value = desc.default_value ? default_value.c_str() : nullptr;
+      desc.enum_values = desc.enum_values ? enum_values.c_str() : nullptr;
+      desc.group = desc.group ? group.c_str() : nullptr;
       OptionSpec spec = OptionSpec::from_desc(desc, id_);
       spec.description = plugin_text(raw->description, 1024);
       options_.push_back(std::move(spec));
@@ -179,6 +199,9 @@ bool PluginLibrary::offers(PluginKind kind) const {
    try {
       return entry_.get_factory(factory_id(kind)) != nullptr;
    } catch (...) {
+      // Not offered, then; but say why, or the plugin would seem to lack it for no reason.
+      log().warn("plugin {}: get_factory threw an exception; plugins must not let exceptions cross the ABI",
+                 file_);
       return false;
    }
 }

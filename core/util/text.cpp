@@ -106,4 +106,23 @@ std::string printable_excerpt(std::string_view text, std::size_t limit) {
    return out;
 }
 
+std::string printable_text(std::string_view text, std::string_view newline) {
+   if (!is_valid_utf8(text)) return printable_excerpt(text, text.size());
+   std::string out;
+   out.reserve(text.size());
+   for (char c : text) {
+      const auto byte = static_cast<unsigned char>(c);
+      if (c == '\n') {
+         out += newline;
+      } else if ((byte < 0x20 && c != '\t') || byte == 0x7F) {
+         char escaped[8];
+         std::snprintf(escaped, sizeof escaped, "\\x%02x", byte);
+         out += escaped;
+      } else {
+         out += c;
+      }
+   }
+   return out;
+}
+
 }  // namespace dpp::core

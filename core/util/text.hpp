@@ -24,4 +24,10 @@ std::string shell_quote(std::string_view text);
 // cut to `limit` characters with an ellipsis and the full length.
 std::string printable_excerpt(std::string_view text, std::size_t limit = 60);
 
+// Text from outside (a plugin, a server) made safe to print whole: valid UTF-8 stays as it is
+// except for control bytes, which are escaped (\x1b), so that it cannot move the cursor, recolour
+// the terminal or start a line of its own; a newline becomes `newline` instead (default: escaped
+// like the others). Text that is not UTF-8 is escaped byte by byte.
+std::string printable_text(std::string_view text, std::string_view newline = "\\x0a");
+
 }  // namespace dpp::core
