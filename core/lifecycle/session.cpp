@@ -157,8 +157,11 @@ MachineState& Session::machine() {
       throw UsageError("MACHINE_FOLDER='" + printable_excerpt(*folder) + "' must be an absolute path");
    if (!is_valid_utf8(*folder) || has_control_characters(*folder))
       throw UsageError("MACHINE_FOLDER contains control characters or invalid UTF-8");
-   machine_ = std::make_unique<MachineState>(*folder, *id);
-   machine_->load();
+   // Kept only once loaded: a caller that caught a refusal (a planted symlink, a newer format)
+   // must meet the same refusal on its next call, not an empty state.
+   auto machine = std::make_unique<MachineState>(*folder, *id);
+   machine->load();
+   machine_ = std::move(machine);
    if (machine_->corruption())
       log().warn("the state file {} is unusable ({}); recovering by looking the workspace up",
                  machine_->path(), *machine_->corruption());

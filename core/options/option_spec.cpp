@@ -161,7 +161,8 @@ ParsedValue parse_url(std::string_view raw) {
       std::string_view after = host.substr(close + 1);
       host = host.substr(1, close - 1);
       if (!after.empty()) {
-         if (after.front() != ':' || !all_digits(after.substr(1))) return bad("has a bad port");
+         // At most 5 digits, as below: stoi would throw on a longer run of digits.
+         if (after.front() != ':' || !all_digits(after.substr(1)) || after.size() > 6) return bad("has a bad port");
          int port = std::stoi(std::string(after.substr(1)));
          if (port < 1 || port > 65535) return bad("has a port outside 1-65535");
       }

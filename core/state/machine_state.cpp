@@ -10,6 +10,29 @@ namespace dpp::core {
 
 using nlohmann::json;
 
+namespace {
+
+// A whole number of the file, or nullopt for anything else (a float such as 1e300 or a number
+// beyond 64 bits must not be converted: that is undefined behaviour, or a silent wrap).
+std::optional<int64_t> whole_number(const json& value) {
+   if (value.is_number_unsigned()) {
+      const auto number = value.get<uint64_t>();
+      if (number > static_cast<uint64_t>(INT64_MAX)) return std::nullopt;
+      return static_cast<int64_t>(number);
+   }
+   if (value.is_number_integer()) return value.get<int64_t>();
+   return std::nullopt;
+}
+
+// Endpoint text reaches the transports (an argv, a known_hosts line): one printable line.
+bool printable_line(const std::string& text) {
+   for (char c : text)
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) return false;
+   return true;
+}
+
+}  // namespace
+
 MachineState::MachineState(std::string folder, std::string machine_id)
     : folder_(std::move(folder)), machine_id_(std::move(machine_id)), path_(folder_ + "/" + kFileName) {}
 
@@ -30,11 +53,12 @@ std::optional<std::string> MachineState::parse(const std::string& text) {
    try {
       if (document.value("format", "") != "dokploy-provider-machine-state")
          return "it is not a dokploy-provider state file";
-      const int version = document.at("version").get<int>();
-      if (version > kFormatVersion)
+      const std::optional<int64_t> version = whole_number(document.at("version"));
+      if (!version) return "its format version is not a whole number";
+      if (*version > kFormatVersion)
          throw ProviderError(kExitFailure, path_ + " was written by a newer dokploy-provider (state format " +
-                                               std::to_string(version) + "); upgrade dokploy-provider");
-      if (version < 1) return "its format version is invalid";
+                                               std::to_string(*version) + "); upgrade dokploy-provider");
+      if (*version < 1) return "its format version is invalid";
       const std::string owner = document.at("machine_id").get<std::string>();
       if (owner != machine_id_) return "it belongs to machine '" + owner + "'";
       backend_id = document.value("backend", "");
@@ -43,14 +67,20 @@ std::optional<std::string> MachineState::parse(const std::string& text) {
       if (document.contains("endpoint")) {
          const json& e = document.at("endpoint");
          endpoint.host = e.value("host", "");
-         const int port = e.value("port", 0);
-         if (port < 0 || port > 65535) return "its endpoint port is out of range";
-         endpoint.port = static_cast<uint16_t>(port);
+         if (e.contains("port") && !e.at("port").is_number()) return "its content has the wrong shape";
+         const std::optional<int64_t> port =
+             e.contains("port") ? whole_number(e.at("port")) : std::optional<int64_t>(0);
+         if (!port || *port < 0 || *port > 65535) return "its endpoint port is out of range";
+         endpoint.port = static_cast<uint16_t>(*port);
          endpoint.user = e.value("user", "");
          endpoint.host_key = e.value("host_key", "");
+         if (!printable_line(endpoint.host) || !printable_line(endpoint.user) || !printable_line(endpoint.host_key))
+            return "its endpoint holds control characters";
       }
-      if (document.contains("unreachable_since_ms"))
-         unreachable_since_ms = document.at("unreachable_since_ms").get<int64_t>();
+      if (document.contains("unreachable_since_ms")) {
+         unreachable_since_ms = whole_number(document.at("unreachable_since_ms"));
+         if (!unreachable_since_ms) return "its unreachable_since_ms is not a whole number";
+      }
       if (document.contains("plugins"))
          for (const auto& [plugin, values] : document.at("plugins").items())
             for (const auto& [key, value] : values.items())

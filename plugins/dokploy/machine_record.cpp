@@ -3,6 +3,8 @@
 
 #include <Poco/Exception.h>
 
+#include <charconv>
+
 #include "json_util.hpp"
 
 namespace dpp::dokploy {
@@ -32,8 +34,15 @@ std::optional<MachineRecord> MachineRecord::load(const dpp::sdk::Host& host, con
       record.app_name = json::text(row, "appName");
       record.server_id = json::text(row, "serverId");
       record.ssh_host = json::text(row, "sshHost");
+      // The whole text must be a port: stoul would read "44x" as 44 and "70000" as 4464.
       const std::string port = json::text(row, "sshPort");
-      record.ssh_port = static_cast<uint16_t>(port.empty() ? 0 : std::stoul(port));
+      unsigned number = 0;
+      const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), number);
+      if (!port.empty() && (error != std::errc() || end != port.data() + port.size() || number > 65535)) {
+         host.debug("dokploy: the machine state's SSH port is not a port; looking the workspace up by name");
+         return std::nullopt;
+      }
+      record.ssh_port = static_cast<uint16_t>(port.empty() ? 0 : number);
       record.duplicate_possible = json::flag(row, "duplicatePossible");
       if ((kind != "compose" && kind != "application") || record.service_id.empty()) {
          host.debug(
