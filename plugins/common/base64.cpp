@@ -67,6 +67,9 @@ std::optional<std::string> base64_decode(std::string_view text) {
             if (values[k] < 0) return std::nullopt;
          }
       }
+      // The bits padding drops must be zero: otherwise two texts would stand for the same bytes.
+      if ((padding == 2 && (values[1] & 0x0F) != 0) || (padding == 1 && (values[2] & 0x03) != 0))
+         return std::nullopt;
       const uint32_t n = (values[0] << 18) | (values[1] << 12) | (values[2] << 6) | values[3];
       out += static_cast<char>((n >> 16) & 0xFF);
       if (padding < 2) out += static_cast<char>((n >> 8) & 0xFF);

@@ -66,6 +66,10 @@ SshPublicKey parse_ssh_public_key(std::string_view line) {
    std::string_view rest = line;
    const std::string_view type = next_field(rest);
    if (type.empty()) throw sdk::Error(DPP_E_INVALID_ARGUMENT, "the host key is empty");
+   // A key type is a short printable ASCII word; anything else must not reach a known_hosts line.
+   bool plain = type.size() <= 64;
+   for (char c : type) plain = plain && c > 0x20 && c < 0x7f;
+   if (!plain) throw sdk::Error(DPP_E_INVALID_ARGUMENT, "the host key's type is not a key type name");
    const std::string_view encoded = next_field(rest);
    if (encoded.empty())
       throw sdk::Error(DPP_E_INVALID_ARGUMENT,

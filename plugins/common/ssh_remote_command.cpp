@@ -24,8 +24,10 @@ constexpr std::array<bool, 256> make_table(bool (*predicate)(unsigned char)) {
 constexpr auto kQuoteSafe = make_table(quote_safe);
 constexpr auto kFormatLiteral = make_table(format_literal);
 
-constexpr std::string_view kDecoderPrefix = "b=$(printf %s X | LC_ALL=C tr VWXYZ Z-^); eval \"$(printf \"";
-constexpr std::string_view kDecoderSuffix = "\")\"";
+// The '.' keeps the script's trailing newlines from the command substitution (a script ending in
+// a line continuation needs them); `unset` keeps the decoder's variables from the script.
+constexpr std::string_view kDecoderPrefix = "b=$(printf %s X | LC_ALL=C tr VWXYZ Z-^); s=$(printf \"";
+constexpr std::string_view kDecoderSuffix = ".\"); eval \"unset b s; ${s%.}\"";
 
 std::string exec_sh(std::string_view script) {
    std::string code = ssh_script_is_quote_safe(script) ? std::string(script) : ssh_encode_script(script);

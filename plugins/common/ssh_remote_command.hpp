@@ -10,10 +10,11 @@
 // csh expands `!` and rejects newlines). X is the script itself when the script qualifies;
 // otherwise it is sh code that rebuilds the script and evals it:
 //
-//    b=$(printf %s X | LC_ALL=C tr VWXYZ Z-^); eval "$(printf "<format>")"
+//    b=$(printf %s X | LC_ALL=C tr VWXYZ Z-^); s=$(printf "<format>."); eval "unset b s; ${s%.}"
 //
 // `tr` maps X to the fifth character of the range Z..^, a backslash, which X itself may not
-// contain; <format> spells every unsafe byte as ${b}<3 octal digits> (and % as %%).
+// contain; <format> spells every unsafe byte as ${b}<3 octal digits> (and % as %%). The final '.'
+// keeps trailing newlines through the command substitution; the script sees neither b nor s.
 #pragma once
 
 #include <string>

@@ -22,6 +22,37 @@
 namespace dpp::plugins::system_ssh {
 namespace {
 
+// True when ssh's config parser takes `path` as it is (-o IdentityFile=<path>).
+bool ssh_config_safe_path(const std::string& path) {
+   if (path.empty() || path.front() == '~') return false;
+   for (char c : path) {
+      const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                         c == '/' || c == '.' || c == '_' || c == '-' || c == '+' || c == '@' || c == ':';
+      if (!plain) return false;
+   }
+   return true;
+}
+
+// The private key at `path` (never through a symlink).
+std::string read_key_file(const std::string& path) {
+   const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+   if (fd < 0) throw sdk::Error(DPP_E_IO, "cannot open the private key " + path + ": " + std::strerror(errno));
+   std::string content;
+   char buffer[4096];
+   ssize_t n;
+   while ((n = ::read(fd, buffer, sizeof buffer)) != 0) {
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0 || content.size() > (1u << 20)) {
+         const int error = n < 0 ? errno : EFBIG;
+         ::close(fd);
+         throw sdk::Error(DPP_E_IO, "cannot read the private key " + path + ": " + std::strerror(error));
+      }
+      content.append(buffer, static_cast<std::size_t>(n));
+   }
+   ::close(fd);
+   return content;
+}
+
 using Clock = std::chrono::steady_clock;
 
 // A pipe holding the password for `sshpass -d 3`: written and closed before ssh starts, so the
@@ -106,6 +137,14 @@ sdk::RunResult SystemTransport::run(const sdk::RunRequest& request) {
    }
    invocation.keepalive = keepalive_;
    invocation.remote_command = ssh_remote_command_reporting_signals(request.command);
+   // The command is one argument of ssh, and Linux takes no argument longer than MAX_ARG_STRLEN
+   // (32 pages): refuse a longer one by name rather than fail to start ssh.
+   constexpr std::size_t kMaxRemoteCommand = 32 * 4096 - 1;
+   if (invocation.remote_command.size() > kMaxRemoteCommand)
+      throw sdk::Error(DPP_E_INVALID_ARGUMENT,
+                       "the command is " + std::to_string(invocation.remote_command.size()) +
+                           " bytes once encoded for the login shell; the system transport passes at most " +
+                           std::to_string(kMaxRemoteCommand) + " to ssh");
    if (reuse_) {
       invocation.control_path = control_path(private_folder(), target, pinned);
       invocation.control_persist = reuse_idle_;
@@ -132,8 +171,17 @@ sdk::RunResult SystemTransport::run(const sdk::RunRequest& request) {
       invocation.connect_timeout = std::chrono::duration_cast<std::chrono::seconds>(
           deadline - Clock::now() + std::chrono::milliseconds(999));
 
+      // ssh reads -o values through its config parser (quotes, `%` tokens, `${VAR}`): a key file
+      // whose path holds any of that is handed over as a private copy under a plain name.
+      sdk::SshTarget effective = target;
+      if (!password && !ssh_config_safe_path(target.credentials.private_key_file)) {
+         std::string key = read_key_file(target.credentials.private_key_file);
+         effective.credentials.private_key_file = files.write("id_ed25519", key);
+         std::fill(key.begin(), key.end(), '\0');
+      }
+
       ChildSpec spec;
-      spec.argv = ssh_argv(invocation, target);
+      spec.argv = ssh_argv(invocation, effective);
       spec.env = minimal_environment();
       spec.stdin_fd = request.stdin_fd;
       spec.stdout_fd = request.stdout_fd;
