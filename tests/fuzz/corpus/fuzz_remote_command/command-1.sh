@@ -1,0 +1,1 @@
+echo 'single' "double" $HOME `id` $(id) ${VAR} !event

@@ -1,0 +1,2 @@
+set -e
+cd "$HOME" && printf '%s\n' "a\\b" | tr a b

@@ -1,0 +1,1 @@
+tab	here % percent %% %s

@@ -1,0 +1,3 @@
+printf %s "${b-unset}${s-unset}"
+
+
