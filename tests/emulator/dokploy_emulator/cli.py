@@ -47,7 +47,7 @@ def _parser() -> argparse.ArgumentParser:
                    help="address that publishes ports of services without serverId")
     p.add_argument("--servers-file", help='JSON [{"serverId","name","ipAddress","serverStatus"}]')
     p.add_argument("--token-file", help="file holding the API token (else $DOKPLOY_EMULATOR_TOKEN)")
-    p.add_argument("--subset", help="dokploy-openapi-subset.json (default: shared/reference)")
+    p.add_argument("--subset", help="dokploy-openapi-subset.json (default: tests/emulator/reference)")
     p.add_argument("--log-level", default="INFO")
     return p
 

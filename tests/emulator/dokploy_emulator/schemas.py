@@ -12,9 +12,10 @@ import jsonschema
 
 from .versions import Features
 
+# A copy of the reference subset (read from Dokploy's own source), kept with the emulator so that a
+# clone is self-contained.
 DEFAULT_SUBSET = os.path.normpath(os.path.join(
-    os.path.dirname(__file__), "..", "..", "..", "..", "shared", "reference",
-    "dokploy-openapi-subset.json"))
+    os.path.dirname(__file__), "..", "reference", "dokploy-openapi-subset.json"))
 
 # Procedures the emulator serves that the subset does not describe; written from Dokploy's zod
 # inputs (apps/dokploy/server/db/schema/deployment.ts apiFindAllByCompose).
