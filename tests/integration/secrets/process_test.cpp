@@ -97,7 +97,9 @@ TEST(ProcessArgv, NoSecretInAnyArgvOrChildEnvironmentDuringALifecycle) {
          EXPECT_EQ(run_provider(args, env).exit_code, 0) << verb;
       }
       EXPECT_THAT(watch.stop(), IsEmpty()) << auth;
-      EXPECT_GT(watch.samples(), 5) << "the watch did not sample while the verbs ran";
+      // One sample is taken when the watch starts and one when it stops: a third was taken while
+      // the verbs ran (how many more depends on the machine's load, so no more is asked).
+      EXPECT_GT(watch.samples(), 2) << "the watch did not sample while the verbs ran";
    }
 }
 
