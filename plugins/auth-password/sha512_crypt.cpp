@@ -1,4 +1,7 @@
-// SHA-512 crypt hashes with libxcrypt's reentrant functions (no static buffers).
+// SHA-512 crypt hashes with libxcrypt's reentrant functions (no static buffers). crypt_rn, not
+// crypt_r: it returns NULL on failure rather than a failure token, and AddressSanitizer does not
+// intercept it (its crypt_r interceptor looks the real function up when the host starts, before
+// this plugin has loaded libcrypt, and then calls a null pointer).
 #include "sha512_crypt.hpp"
 
 #include <crypt.h>
@@ -29,7 +32,7 @@ std::string sha512_crypt(const std::string& password) {
    if (!crypt_gensalt_rn("$6$", 0, entropy.data(), static_cast<int>(entropy.size()), setting, sizeof setting))
       throw sdk::Error(DPP_E_INTERNAL, "libcrypt cannot make a SHA-512 salt");
    CryptScratch scratch;
-   const char* hash = crypt_r(password.c_str(), setting, scratch.data.get());
+   const char* hash = crypt_rn(password.c_str(), setting, scratch.data.get(), sizeof(crypt_data));
    if (!hash || hash[0] != '$' || std::strncmp(hash, "$6$", 3) != 0)
       throw sdk::Error(DPP_E_INTERNAL, "libcrypt cannot make a SHA-512 hash");
    return hash;
@@ -38,7 +41,7 @@ std::string sha512_crypt(const std::string& password) {
 bool sha512_crypt_matches(const std::string& password, const std::string& hash) {
    if (hash.rfind("$6$", 0) != 0) return false;
    CryptScratch scratch;
-   const char* computed = crypt_r(password.c_str(), hash.c_str(), scratch.data.get());
+   const char* computed = crypt_rn(password.c_str(), hash.c_str(), scratch.data.get(), sizeof(crypt_data));
    return computed && hash == computed;
 }
 
