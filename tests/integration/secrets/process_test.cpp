@@ -40,7 +40,8 @@ TEST(ProcessProtectionTest, ProviderIsNotDumpableAndHasNoCoreSize) {
    // owner of its /proc entries tells whether it made itself non-dumpable.
    const bool as_nobody = running_as_root() && hostile::file_exists("/usr/bin/setpriv");
    if (as_nobody) {
-      argv.insert(argv.begin(), {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"});
+      argv.insert(argv.begin(),
+                  {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"});
       ::chown(folder.c_str(), 65534, 65534);
       ::chown((folder + "/dokploy-provider-state.json").c_str(), 65534, 65534);
       ::chmod(dir.path().c_str(), 0755);
@@ -55,13 +56,15 @@ TEST(ProcessProtectionTest, ProviderIsNotDumpableAndHasNoCoreSize) {
    ChildProcess child({.argv = argv, .env = env}, dir.file("provider.log"));
    while (::access(running.c_str(), F_OK) != 0)
       ASSERT_FALSE(child.wait_for(std::chrono::milliseconds(20)).has_value())
-          << "the provider ended before its transport ran\n" << dir.read("provider.log");
+          << "the provider ended before its transport ran\n"
+          << dir.read("provider.log");
    std::error_code error;
    const auto exe = std::filesystem::read_symlink("/proc/" + std::to_string(child.pid()) + "/exe", error);
    ASSERT_FALSE(error) << error.message();
    ASSERT_EQ(exe, std::filesystem::weakly_canonical(provider_path()));
    const ProcessProtection protection = process_protection(child.pid());
-   ASSERT_NE(protection.core_soft, -2) << "the provider's limits could not be read\n" << dir.read("provider.log");
+   ASSERT_NE(protection.core_soft, -2) << "the provider's limits could not be read\n"
+                                       << dir.read("provider.log");
    EXPECT_EQ(protection.core_soft, 0) << "RLIMIT_CORE soft limit";
    EXPECT_EQ(protection.core_hard, 0) << "RLIMIT_CORE hard limit";
    if (as_nobody || !running_as_root()) {
@@ -84,13 +87,15 @@ TEST(ProcessArgv, NoSecretInAnyArgvOrChildEnvironmentDuringALifecycle) {
       SecretSet secrets;
       secrets.add("API token", emulator().token());
       // The machine's own secrets exist only after create: make them first, then watch the rest.
-      ProcessSecretWatch first(secrets, {.parent_executable = std::filesystem::weakly_canonical(provider_path()).string(),
-                                         .ignore = {emulator().pid()}});
+      ProcessSecretWatch first(
+          secrets, {.parent_executable = std::filesystem::weakly_canonical(provider_path()).string(),
+                    .ignore = {emulator().pid()}});
       ASSERT_EQ(run_provider({"create", "-vv"}, env).exit_code, 0);
       EXPECT_THAT(first.stop(), IsEmpty()) << auth;
       add_machine_secrets(secrets, folder);
-      ProcessSecretWatch watch(secrets, {.parent_executable = std::filesystem::weakly_canonical(provider_path()).string(),
-                                         .ignore = {emulator().pid()}});
+      ProcessSecretWatch watch(
+          secrets, {.parent_executable = std::filesystem::weakly_canonical(provider_path()).string(),
+                    .ignore = {emulator().pid()}});
       for (const std::string verb : {"status", "command", "stop", "start", "command", "delete"}) {
          std::vector<std::string> args = {verb, "-vv"};
          if (verb == "command") args.insert(args.begin() + 1, "true");
