@@ -1,7 +1,7 @@
 # Warnings and sanitizers for our own targets only (third-party headers are SYSTEM includes).
 function(dpp_target_defaults target)
   target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow
-                                           -Wnon-virtual-dtor -Wcast-align -Wformat=2
+                                           $<$<COMPILE_LANGUAGE:CXX>:-Wnon-virtual-dtor> -Wcast-align -Wformat=2
                                            # designated initializers leave members to their defaults on purpose
                                            -Wno-missing-field-initializers)
   if(DPP_WERROR)
@@ -16,6 +16,10 @@ function(dpp_target_defaults target)
     target_compile_options(${target} PRIVATE -fsanitize=address,undefined
                                              -fno-omit-frame-pointer -fno-sanitize-recover=all)
     target_link_options(${target} PRIVATE -fsanitize=address,undefined)
+    get_target_property(target_type ${target} TYPE)
+    if(target_type STREQUAL "EXECUTABLE")
+      target_sources(${target} PRIVATE "${PROJECT_SOURCE_DIR}/cmake/sanitizer/asan_default_options.c")
+    endif()
   endif()
 endfunction()
 
