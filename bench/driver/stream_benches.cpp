@@ -6,39 +6,21 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <stdexcept>
 #include <thread>
 #include <vector>
+
+#include "support/pipe.hpp"
 
 namespace dpp::bench {
 namespace {
 
 constexpr double kMiB = 1024.0 * 1024.0;
 
-struct Pipe {
-   int read = -1, write = -1;
-   Pipe() {
-      int fds[2];
-      if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
-      read = fds[0];
-      write = fds[1];
-   }
-   ~Pipe() {
-      close_read();
-      close_write();
-   }
-   void close_read() {
-      if (read >= 0) ::close(read);
-      read = -1;
-   }
-   void close_write() {
-      if (write >= 0) ::close(write);
-      write = -1;
-   }
-};
+using test::Pipe;
 
 enum class Direction { upload, download };
 
@@ -54,14 +36,17 @@ Transfer transfer(Launch launch, Direction direction, std::uint64_t bytes, const
    std::uint64_t moved = 0;
    std::thread pump;
    std::vector<char> buffer(1 << 20, 0);
-   if (direction == Direction::upload) launch.stdin_fd = pipe.read;
-   else launch.stdout_fd = pipe.write;
+   if (direction == Direction::upload)
+      launch.stdin_fd = pipe.read;
+   else
+      launch.stdout_fd = pipe.write;
    MeasuredProcess process(launch);
    if (direction == Direction::upload) {
       pipe.close_read();
       pump = std::thread([&] {
          while (moved < bytes) {
-            const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), bytes - moved));
+            const std::size_t want =
+                static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), bytes - moved));
             const ssize_t n = ::write(pipe.write, buffer.data(), want);
             if (n < 0 && errno == EINTR) continue;
             if (n <= 0) break;
@@ -133,8 +118,8 @@ class EchoSession {
 void bench_transfers(Suite& suite, const Workspace& workspace) {
    BenchWorld& world = suite.world;
    const std::uint64_t bytes = suite.settings.transfer_bytes;
-   const std::string size = bytes >= (1ull << 30) ? std::to_string(bytes >> 30) + " GiB"
-                                                  : std::to_string(bytes >> 20) + " MiB";
+   const std::string size =
+       bytes >= (1ull << 30) ? std::to_string(bytes >> 30) + " GiB" : std::to_string(bytes >> 20) + " MiB";
    struct Variant {
       std::string transport;
       std::vector<std::string> cipher;  // what the reference ssh is given
@@ -155,13 +140,14 @@ void bench_transfers(Suite& suite, const Workspace& workspace) {
          };
          auto ours_for = [&](std::uint64_t count) {
             Launch launch{.argv = world.provider_argv("command"),
-                          .env = world.provider_env(world.workspace_emulator(), workspace.id, workspace.folder,
-                                                    variant.transport)};
+                          .env = world.provider_env(world.workspace_emulator(), workspace.id,
+                                                    workspace.folder, variant.transport)};
             launch.env["COMMAND"] = command_for(count);
             return launch;
          };
          auto theirs_for = [&](std::uint64_t count) {
-            return Launch{.argv = world.ssh_reference(command_for(count), variant.cipher), .env = world.plain_env()};
+            return Launch{.argv = world.ssh_reference(command_for(count), variant.cipher),
+                          .env = world.plain_env()};
          };
          const Launch ours = ours_for(bytes), theirs = theirs_for(bytes);
          // Warm-up (caches, sshd's pages, the CPU's clock) needs no full transfer.
@@ -169,11 +155,12 @@ void bench_transfers(Suite& suite, const Workspace& workspace) {
          const Launch warm_ours = ours_for(warm_bytes), warm_theirs = theirs_for(warm_bytes);
          const std::string what = std::string(up ? "upload" : "download") + " through " + variant.transport;
          progress(size + " " + what + " against ssh … (" + variant.cipher_text + ")");
-         Figure figure{.name = size + " " + (up ? "upload" : "download") + ", " + variant.transport + " transport",
-                       .unit = "MiB/s",
-                       .decimals = 0};
-         figure.reference_name = "`ssh … " + std::string(up ? "cat > /dev/null" : "head -c") + "`, " +
-                                 variant.cipher_text;
+         Figure figure{
+             .name = size + " " + (up ? "upload" : "download") + ", " + variant.transport + " transport",
+             .unit = "MiB/s",
+             .decimals = 0};
+         figure.reference_name =
+             "`ssh … " + std::string(up ? "cat > /dev/null" : "head -c") + "`, " + variant.cipher_text;
          figure.target = Target::ratio_at_least;
          figure.limit = variant.limit;
          Figure rss{.name = "`command` peak RSS, " + size + " " + (up ? "upload" : "download") + ", " +
@@ -216,12 +203,14 @@ void bench_echo(Suite& suite, const Workspace& workspace) {
    BenchWorld& world = suite.world;
    for (const std::string transport : {"libssh2", "system"}) {
       progress("line echo round trip through " + transport + " against ssh … cat");
-      Launch ours{.argv = world.provider_argv("command"),
-                  .env = world.provider_env(world.workspace_emulator(), workspace.id, workspace.folder, transport)};
+      Launch ours{
+          .argv = world.provider_argv("command"),
+          .env = world.provider_env(world.workspace_emulator(), workspace.id, workspace.folder, transport)};
       ours.env["COMMAND"] = "cat";
       EchoSession our_session(ours);
       EchoSession their_session({.argv = world.ssh_reference("cat"), .env = world.plain_env()});
-      Figure figure{.name = "interactive line echo round trip, " + transport + " transport", .unit = "µs",
+      Figure figure{.name = "interactive line echo round trip, " + transport + " transport",
+                    .unit = "µs",
                     .decimals = 0};
       figure.reference_name = "the same through `ssh … cat`";
       figure.target = Target::ratio_at_most;

@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "support/pipe.hpp"
+
 extern char** environ;
 
 namespace dpp::test {
@@ -22,29 +24,6 @@ int decode_status(int status) {
    if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
    return -1;
 }
-
-struct Pipe {
-   int read = -1;
-   int write = -1;
-   Pipe() {
-      int fds[2];
-      if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
-      read = fds[0];
-      write = fds[1];
-   }
-   void close_read() {
-      if (read >= 0) ::close(read);
-      read = -1;
-   }
-   void close_write() {
-      if (write >= 0) ::close(write);
-      write = -1;
-   }
-   ~Pipe() {
-      close_read();
-      close_write();
-   }
-};
 
 // fork + exec with the given descriptors on 0, 1, 2. The child gets its own process group.
 pid_t spawn(const ProcessOptions& options, int in, int out, int err) {

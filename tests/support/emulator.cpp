@@ -107,8 +107,8 @@ std::string Emulator::log() const {
    return dir_.read("emulator.log");
 }
 
-nlohmann::json Emulator::control(const std::string& method, const std::string& path,
-                                 const nlohmann::json& body) const {
+std::pair<int, std::string> Emulator::send(const std::string& method, const std::string& path_and_query,
+                                           const nlohmann::json& body, bool with_token) const {
    Poco::URI uri(url_);
    std::unique_ptr<Poco::Net::HTTPClientSession> session;
    if (options_.tls) {
@@ -119,7 +119,8 @@ nlohmann::json Emulator::control(const std::string& method, const std::string& p
       session = std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
    }
    session->setTimeout(Poco::Timespan(60, 0));
-   Poco::Net::HTTPRequest request(method, path, Poco::Net::HTTPMessage::HTTP_1_1);
+   Poco::Net::HTTPRequest request(method, path_and_query, Poco::Net::HTTPMessage::HTTP_1_1);
+   if (with_token) request.set("x-api-key", token_);
    const std::string payload = body.is_null() ? "" : body.dump();
    if (!payload.empty()) {
       request.setContentType("application/json");
@@ -130,11 +131,28 @@ nlohmann::json Emulator::control(const std::string& method, const std::string& p
    std::istream& stream = session->receiveResponse(response);
    std::stringstream text;
    text << stream.rdbuf();
-   if (response.getStatus() >= 300)
+   return {response.getStatus(), text.str()};
+}
+
+nlohmann::json Emulator::control(const std::string& method, const std::string& path,
+                                 const nlohmann::json& body) const {
+   const auto [status, text] = send(method, path, body, false);
+   if (status >= 300)
       throw std::runtime_error("emulator control " + method + " " + path + " answered " +
-                               std::to_string(response.getStatus()) + ": " + text.str());
-   if (text.str().empty()) return nullptr;
-   return nlohmann::json::parse(text.str());
+                               std::to_string(status) + ": " + text);
+   if (text.empty()) return nullptr;
+   return nlohmann::json::parse(text);
+}
+
+nlohmann::json Emulator::api(const std::string& procedure, const nlohmann::json& body,
+                             const std::string& query) const {
+   const bool get = body.is_null();
+   const auto [status, text] =
+       send(get ? "GET" : "POST", "/api/" + procedure + (query.empty() ? "" : "?" + query), body, true);
+   if (status != 200)
+      throw std::runtime_error(procedure + " answered " + std::to_string(status) + ": " + text);
+   if (text.empty()) return nullptr;
+   return nlohmann::json::parse(text);
 }
 
 std::vector<nlohmann::json> Emulator::api_requests(const std::string& procedure) const {

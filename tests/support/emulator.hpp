@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "support/child_process.hpp"
@@ -51,6 +52,10 @@ class Emulator {
    // Control API (see tests/emulator/dokploy_emulator/control.py).
    nlohmann::json control(const std::string& method, const std::string& path,
                           const nlohmann::json& body = nullptr) const;
+   // One Dokploy API call as a user's script would make it (x-api-key): a GET with `query`
+   // (flat "name=value&…") when `body` is null, else a POST of `body`. Throws unless it answers 200.
+   nlohmann::json api(const std::string& procedure, const nlohmann::json& body = nullptr,
+                      const std::string& query = "") const;
    nlohmann::json requests() const { return control("GET", "/__emulator/requests"); }
    void clear_requests() const { control("DELETE", "/__emulator/requests"); }
    // Requests of /api/ procedures only (not the control API), optionally of one procedure.
@@ -69,6 +74,10 @@ class Emulator {
    std::vector<nlohmann::json> services() const;
 
  private:
+   // Sends one request to the emulator (HTTPS when it serves TLS); returns the status and body.
+   std::pair<int, std::string> send(const std::string& method, const std::string& path_and_query,
+                                    const nlohmann::json& body, bool with_token) const;
+
    EmulatorOptions options_;
    TempDir dir_;
    std::string token_;

@@ -76,7 +76,8 @@ void SecretSet::add_private_key_text(const std::string& label, const std::string
 void SecretSet::add_private_key_file(const std::string& label, const std::string& path) {
    std::ifstream in(path, std::ios::binary);
    if (!in) throw std::invalid_argument("cannot read the key file " + path);
-   add_private_key_text(label, std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()));
+   add_private_key_text(label,
+                        std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()));
 }
 
 std::vector<std::string> SecretSet::labels() const {
@@ -88,7 +89,8 @@ std::vector<std::string> SecretSet::labels() const {
 std::vector<std::string> SecretSet::find_in(const std::string& where, std::string_view text) const {
    std::vector<std::string> findings;
    for (const auto& secret : secrets_)
-      if (text.find(secret.value) != std::string_view::npos) findings.push_back(where + " holds " + secret.label);
+      if (text.find(secret.value) != std::string_view::npos)
+         findings.push_back(where + " holds " + secret.label);
    return findings;
 }
 
@@ -96,7 +98,8 @@ std::vector<std::string> SecretSet::find_in_file(const std::string& path) const 
    return find_in(path, read_all(path));
 }
 
-std::vector<std::string> SecretSet::find_in_tree(const std::string& folder, const std::set<std::string>& except) const {
+std::vector<std::string> SecretSet::find_in_tree(const std::string& folder,
+                                                 const std::set<std::string>& except) const {
    std::vector<std::string> findings;
    std::error_code error;
    for (auto it = std::filesystem::recursive_directory_iterator(folder, error);
@@ -198,7 +201,8 @@ void ProcessSecretWatch::sample() {
          children_names_.insert(comm);
       }
       for (const auto& [what, text] : parts)
-         for (const auto& finding : secrets_.find_in("pid " + std::to_string(pid) + " (" + comm + ") " + what, text))
+         for (const auto& finding :
+              secrets_.find_in("pid " + std::to_string(pid) + " (" + comm + ") " + what, text))
             if (findings_.size() < 50) findings_.insert(finding);
    }
 }

@@ -4,11 +4,6 @@
 // left, as after DevPod's binary cache restored it.
 #include <gtest/gtest.h>
 
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/URI.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -17,8 +12,8 @@
 #include <thread>
 
 #include "minimal_root.hpp"
-#include "ssh_banner.hpp"
 #include "support/emulator.hpp"
+#include "support/ssh_banner.hpp"
 #include "support/test_paths.hpp"
 
 namespace dpp::test {
@@ -44,40 +39,20 @@ std::string trimmed_upper(std::string text) {
    return text;
 }
 
-// One Dokploy API mutation sent to the emulator, as a user's script would make it (x-api-key).
-nlohmann::json api(const Emulator& emulator, const std::string& procedure, const nlohmann::json& body) {
-   Poco::URI uri(emulator.url());
-   Poco::Net::HTTPClientSession session(uri.getHost(), uri.getPort());
-   session.setTimeout(Poco::Timespan(30, 0));
-   Poco::Net::HTTPRequest request("POST", "/api/" + procedure, Poco::Net::HTTPMessage::HTTP_1_1);
-   request.set("x-api-key", emulator.token());
-   const std::string payload = body.dump();
-   request.setContentType("application/json");
-   request.setContentLength(static_cast<std::streamsize>(payload.size()));
-   session.sendRequest(request) << payload;
-   Poco::Net::HTTPResponse response;
-   std::stringstream text;
-   text << session.receiveResponse(response).rdbuf();
-   if (response.getStatus() != 200)
-      throw std::runtime_error(procedure + " answered " + std::to_string(response.getStatus()) + ": " +
-                               text.str());
-   return text.str().empty() ? nlohmann::json() : nlohmann::json::parse(text.str());
-}
-
 // A deployed workspace service of `machine_id`, named as the dokploy backend names its own
 // ("devpod-<machine id> (ssh <port>)") in kProject, made through Dokploy's API.
 void create_deployed_service(const Emulator& emulator, const std::string& machine_id, int ssh_port) {
-   const auto project = api(emulator, "project.create", {{"name", kProject}});
+   const auto project = emulator.api("project.create", {{"name", kProject}});
    const std::string environment = project["environment"]["environmentId"];
-   const auto compose = api(emulator, "compose.create",
-                            {{"name", "devpod-" + machine_id + " (ssh " + std::to_string(ssh_port) + ")"},
-                             {"environmentId", environment},
-                             {"appName", "devpod-" + machine_id},
-                             {"composeType", "docker-compose"},
-                             {"composeFile", "services:\n  workspace:\n    image: debian:12\n"}});
+   const auto compose = emulator.api(
+       "compose.create", {{"name", "devpod-" + machine_id + " (ssh " + std::to_string(ssh_port) + ")"},
+                          {"environmentId", environment},
+                          {"appName", "devpod-" + machine_id},
+                          {"composeType", "docker-compose"},
+                          {"composeFile", "services:\n  workspace:\n    image: debian:12\n"}});
    const std::string compose_id = compose["composeId"];
-   api(emulator, "compose.update", {{"composeId", compose_id}, {"sourceType", "raw"}});
-   api(emulator, "compose.deploy", {{"composeId", compose_id}});
+   emulator.api("compose.update", {{"composeId", compose_id}, {"sourceType", "raw"}});
+   emulator.api("compose.deploy", {{"composeId", compose_id}});
    // The emulator's deploy queue finishes in tens of milliseconds; bounded, not timed.
    for (int attempt = 0; attempt < 600; ++attempt) {
       for (const auto& service : emulator.services())
@@ -129,7 +104,7 @@ TEST_F(MinimalDebian, ReleaseBundleRunsVersionPluginsAndStatusFromTheSingleFileA
    const bool has_backend = shipped_plugins().count("dokploy") > 0;
    std::unique_ptr<Emulator> emulator;
    // The workspace's "sshd": the host's status probe wants a banner before it says Running.
-   SshBannerListener sshd;
+   SshBanner sshd;
    if (has_backend) {
       emulator = std::make_unique<Emulator>();
       create_deployed_service(*emulator, "release-present", sshd.port());

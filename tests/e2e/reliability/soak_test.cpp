@@ -29,6 +29,7 @@
 #include "lane.hpp"
 #include "process_probe.hpp"
 #include "requirements.hpp"
+#include "support/pipe.hpp"
 #include "support/test_paths.hpp"
 
 namespace dpp::test::reliability {
@@ -66,29 +67,6 @@ constexpr bool kBoundMemory = false;
 #else
 constexpr bool kBoundMemory = true;
 #endif
-
-struct Pipe {
-   int read = -1;
-   int write = -1;
-   Pipe() {
-      int fds[2];
-      if (::pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("pipe2 failed");
-      read = fds[0];
-      write = fds[1];
-   }
-   ~Pipe() {
-      close_read();
-      close_write();
-   }
-   void close_read() {
-      if (read >= 0) ::close(read);
-      read = -1;
-   }
-   void close_write() {
-      if (write >= 0) ::close(write);
-      write = -1;
-   }
-};
 
 struct Sample {
    double at = 0;  // seconds into the session

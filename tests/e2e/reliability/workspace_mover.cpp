@@ -1,41 +1,10 @@
 // A workspace moved to another port behind the provider's back.
 #include "workspace_mover.hpp"
 
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/URI.h>
-
-#include <sstream>
 #include <stdexcept>
 #include <thread>
 
 namespace dpp::test::reliability {
-
-nlohmann::json dokploy_call(const Emulator& emulator, const std::string& procedure,
-                            const nlohmann::json& body, const std::string& query) {
-   Poco::URI uri(emulator.url());
-   Poco::Net::HTTPClientSession session(uri.getHost(), uri.getPort());
-   session.setTimeout(Poco::Timespan(30, 0));
-   const bool get = body.is_null();
-   Poco::Net::HTTPRequest request(get ? "GET" : "POST",
-                                  "/api/" + procedure + (query.empty() ? "" : "?" + query),
-                                  Poco::Net::HTTPMessage::HTTP_1_1);
-   request.set("x-api-key", emulator.token());
-   const std::string payload = get ? "" : body.dump();
-   if (!get) {
-      request.setContentType("application/json");
-      request.setContentLength(static_cast<std::streamsize>(payload.size()));
-   }
-   session.sendRequest(request) << payload;
-   Poco::Net::HTTPResponse response;
-   std::stringstream text;
-   text << session.receiveResponse(response).rdbuf();
-   if (response.getStatus() != 200)
-      throw std::runtime_error(procedure + " answered " + std::to_string(response.getStatus()) + ": " +
-                               text.str());
-   return text.str().empty() ? nlohmann::json() : nlohmann::json::parse(text.str());
-}
 
 namespace {
 
@@ -64,30 +33,29 @@ void move_workspace(const Emulator& emulator, const std::string& machine_id, int
    const bool compose = service.contains("composeId");
    if (compose) {
       const std::string id = service["composeId"];
-      const nlohmann::json row = dokploy_call(emulator, "compose.one", nullptr, "composeId=" + id);
+      const nlohmann::json row = emulator.api("compose.one", nullptr, "composeId=" + id);
       std::string file = row.value("composeFile", "");
       const std::string marker = "published: \"";
       const auto at = file.find(marker);
       if (at == std::string::npos) throw std::runtime_error("the compose file has no published port");
       const auto end = file.find('"', at + marker.size());
       file.replace(at + marker.size(), end - at - marker.size(), std::to_string(port));
-      dokploy_call(emulator, "compose.update", {{"composeId", id}, {"name", name}, {"composeFile", file}});
-      dokploy_call(emulator, "compose.deploy", {{"composeId", id}, {"title", "moved by the test"}});
+      emulator.api("compose.update", {{"composeId", id}, {"name", name}, {"composeFile", file}});
+      emulator.api("compose.deploy", {{"composeId", id}, {"title", "moved by the test"}});
    } else {
       const std::string id = service["applicationId"];
-      const nlohmann::json row = dokploy_call(emulator, "application.one", nullptr, "applicationId=" + id);
+      const nlohmann::json row = emulator.api("application.one", nullptr, "applicationId=" + id);
       std::string port_id;
       for (const auto& mapping : row.value("ports", nlohmann::json::array()))
          if (mapping.value("targetPort", 0) == 2222) port_id = mapping.value("portId", "");
       if (port_id.empty()) throw std::runtime_error("the application has no SSH port mapping");
-      dokploy_call(emulator, "port.update",
-                   {{"portId", port_id},
-                    {"publishedPort", port},
-                    {"targetPort", 2222},
-                    {"protocol", "tcp"},
-                    {"publishMode", "ingress"}});
-      dokploy_call(emulator, "application.update", {{"applicationId", id}, {"name", name}});
-      dokploy_call(emulator, "application.deploy", {{"applicationId", id}, {"title", "moved by the test"}});
+      emulator.api("port.update", {{"portId", port_id},
+                                   {"publishedPort", port},
+                                   {"targetPort", 2222},
+                                   {"protocol", "tcp"},
+                                   {"publishMode", "ingress"}});
+      emulator.api("application.update", {{"applicationId", id}, {"name", name}});
+      emulator.api("application.deploy", {{"applicationId", id}, {"title", "moved by the test"}});
    }
    const std::string status_key = compose ? "composeStatus" : "applicationStatus";
    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);

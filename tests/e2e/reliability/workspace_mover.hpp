@@ -12,10 +12,6 @@
 
 namespace dpp::test::reliability {
 
-// One Dokploy procedure with the emulator's token: GET with `query` when body is null, else POST.
-nlohmann::json dokploy_call(const Emulator& emulator, const std::string& procedure,
-                            const nlohmann::json& body, const std::string& query = "");
-
 // Moves `machine_id`'s only service to `port` and waits (up to 60 s) until its deploy is done.
 // Throws std::runtime_error when it cannot.
 void move_workspace(const Emulator& emulator, const std::string& machine_id, int port);

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "ssh_banner.hpp"
 #include "support/child_process.hpp"
+#include "support/ssh_banner.hpp"
 #include "support/temp_dir.hpp"
 
 namespace dpp::test::cli {

@@ -36,7 +36,7 @@ class SshMachine : public cli::CliTest {
       for (auto& [name, value] : more) env[name] = value;
       return env;
    }
-   cli::SshBanner banner_;
+   SshBanner banner_;
 };
 
 TEST_F(SshMachine, BuildsOutOfTreeAgainstTheInstalledSdkOnly) {

@@ -106,7 +106,7 @@ TEST_F(Check, NewerDokployThanKnownIsUsedWithoutComplaint) {
 }
 
 TEST_F(Check, ExistingProjectAndMissingEnvironmentAreReported) {
-   api_call(emulator(), "project.create", {{"name", "devpod-workspaces"}});
+   emulator().api("project.create", {{"name", "devpod-workspaces"}});
    const auto lines = by_name(run({{"DOKPLOY_ENVIRONMENT_NAME", "dev"}}));
    DPP_EXPECT_CONTAINS(lines.at("project").message, "exists");
    DPP_EXPECT_CONTAINS(lines.at("project").message, "environment 'dev' does not exist yet");

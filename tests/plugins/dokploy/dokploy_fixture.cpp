@@ -2,14 +2,8 @@
 // schema check.
 #include "dokploy_fixture.hpp"
 
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/URI.h>
-
 #include <algorithm>
 #include <mutex>
-#include <sstream>
 #include <stdexcept>
 
 namespace dpp::test::dokploy {
@@ -88,28 +82,6 @@ std::map<std::string, int> request_counts(const Emulator& emulator) {
    std::map<std::string, int> counts;
    for (const auto& entry : emulator.api_requests()) ++counts[entry.value("procedure", "?")];
    return counts;
-}
-
-nlohmann::json api_call(const Emulator& emulator, const std::string& procedure, const nlohmann::json& body) {
-   Poco::URI uri(emulator.url());
-   Poco::Net::HTTPClientSession session(uri.getHost(), uri.getPort());
-   const bool query = body.is_null();
-   Poco::Net::HTTPRequest request(query ? "GET" : "POST", "/api/" + procedure,
-                                  Poco::Net::HTTPMessage::HTTP_1_1);
-   request.set("x-api-key", emulator.token());
-   const std::string payload = query ? "" : body.dump();
-   if (!query) {
-      request.setContentType("application/json");
-      request.setContentLength(static_cast<std::streamsize>(payload.size()));
-   }
-   session.sendRequest(request) << payload;
-   Poco::Net::HTTPResponse response;
-   std::stringstream text;
-   text << session.receiveResponse(response).rdbuf();
-   if (response.getStatus() != 200)
-      throw std::runtime_error(procedure + " answered " + std::to_string(response.getStatus()) + ": " +
-                               text.str());
-   return text.str().empty() ? nlohmann::json() : nlohmann::json::parse(text.str());
 }
 
 std::string describe_counts(const std::map<std::string, int>& counts) {

@@ -38,8 +38,6 @@ std::vector<nlohmann::json> our_services(const Emulator& emulator);
 nlohmann::json workspace_of(const Emulator& emulator, const std::string& app_name);
 // Counts per procedure of the /api/ requests in the emulator's log.
 std::map<std::string, int> request_counts(const Emulator& emulator);
-// A Dokploy API call made by the test itself (plain HTTP), e.g. to deploy someone else's service.
-nlohmann::json api_call(const Emulator& emulator, const std::string& procedure, const nlohmann::json& body);
 std::string describe_counts(const std::map<std::string, int>& counts);
 int total(const std::map<std::string, int>& counts, const std::vector<std::string>& except = {});
 

@@ -48,8 +48,8 @@ TEST_F(Placement, DefaultEnvironmentIsUsedWhenNoneIsNamed) {
 }
 
 TEST_F(Placement, OldestOfSameNamedProjectsIsUsed) {
-   const nlohmann::json older = api_call(emulator(), "project.create", {{"name", "devpod-workspaces"}});
-   api_call(emulator(), "project.create", {{"name", "devpod-workspaces"}});
+   const nlohmann::json older = emulator().api("project.create", {{"name", "devpod-workspaces"}});
+   emulator().api("project.create", {{"name", "devpod-workspaces"}});
    TestSpec spec = host_like_spec("oldest");
    FakeHost& host = host_for(spec);
    BackendUnderTest backend(host, options());

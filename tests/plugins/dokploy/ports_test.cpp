@@ -74,7 +74,7 @@ TEST_F(Ports, TwoCreatesPickingThePortAtOnceAreSortedOutAtDeploy) {
        {{"procedure", "compose.create"}, {"match", "always"}, {"action", {{"delay_ms", 400}}}});
    auto options = this->options();
    options["DOKPLOY_SSH_PORT_RANGE"] = "2600-2601";
-   api_call(emulator(), "project.create", {{"name", "devpod-workspaces"}});
+   emulator().api("project.create", {{"name", "devpod-workspaces"}});
    std::vector<TestSpec> specs = {host_like_spec(first), host_like_spec(second)};
    std::vector<FakeHost*> hosts = {&host_for(specs[0]), &host_for(specs[1])};
    std::vector<CallResult> results(2);
@@ -108,16 +108,16 @@ TEST_F(Ports, PortHeldByAServiceOutsideOurProjectIsAvoided) {
    const nlohmann::json seeded = emulator().seed(2, "someone-else");
    const std::string other = seeded["compose"].empty() ? "" : seeded["compose"][0].get<std::string>();
    ASSERT_FALSE(other.empty()) << seeded.dump();
-   api_call(emulator(), "compose.update",
-            {{"composeId", other},
-             {"sourceType", "raw"},
-             {"composeFile", "services:\n  web:\n    image: nginx\n    ports:\n      - \"" +
-                                 std::to_string(first) + ":80\"\n"}});
-   api_call(emulator(), "compose.deploy", {{"composeId", other}});
+   emulator().api("compose.update",
+                  {{"composeId", other},
+                   {"sourceType", "raw"},
+                   {"composeFile", "services:\n  web:\n    image: nginx\n    ports:\n      - \"" +
+                                       std::to_string(first) + ":80\"\n"}});
+   emulator().api("compose.deploy", {{"composeId", other}});
    for (int i = 0;
         i < 100 &&
         workspace_of(emulator(),
-                     api_call(emulator(), "compose.one?composeId=" + other, nullptr).value("appName", ""))
+                     emulator().api("compose.one", nullptr, "composeId=" + other).value("appName", ""))
             .is_null();
         ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -51,7 +51,7 @@ TEST_F(Recovery, StateOfAServiceDeletedInDokployFallsBackToTheName) {
    BackendUnderTest backend(host, options());
    ASSERT_TRUE(backend.create(spec).ok());
    const std::string id = our_services(emulator())[0].value("composeId", "");
-   api_call(emulator(), "compose.delete", {{"composeId", id}, {"deleteVolumes", true}});
+   emulator().api("compose.delete", {{"composeId", id}, {"deleteVolumes", true}});
    const CallResult status = backend.status(spec.machine_id);
    ASSERT_TRUE(status.ok()) << status.message;
    EXPECT_EQ(status.info.state, DPP_WORKSPACE_NOT_FOUND);

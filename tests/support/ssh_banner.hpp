@@ -1,12 +1,12 @@
 // A TCP listener on 127.0.0.1 that greets every connection with an SSH banner and hangs up: where
 // a test needs "something answers SSH here" without a real sshd (the host's status probe, a
-// backend's reachability check).
+// backend's reachability check). Stopped (thread joined, socket closed) when it goes out of scope.
 #pragma once
 
 #include <atomic>
 #include <thread>
 
-namespace dpp::test::cli {
+namespace dpp::test {
 
 class SshBanner {
  public:
@@ -23,4 +23,4 @@ class SshBanner {
    std::thread thread_;
 };
 
-}  // namespace dpp::test::cli
+}  // namespace dpp::test

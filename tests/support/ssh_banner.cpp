@@ -1,5 +1,5 @@
-// The SSH banner listener of the tests.
-#include "ssh_banner.hpp"
+// The SSH banner listener of the tests (ssh_banner.hpp).
+#include "support/ssh_banner.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -9,7 +9,7 @@
 
 #include <stdexcept>
 
-namespace dpp::test::cli {
+namespace dpp::test {
 
 SshBanner::SshBanner() {
    listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -17,11 +17,13 @@ SshBanner::SshBanner() {
    sockaddr_in address{};
    address.sin_family = AF_INET;
    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-   if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-       ::listen(listener_, 16) != 0)
-      throw std::runtime_error("cannot listen on 127.0.0.1");
    socklen_t length = sizeof address;
-   ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length);
+   if (::bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+       ::listen(listener_, 16) != 0 ||
+       ::getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+      ::close(listener_);
+      throw std::runtime_error("cannot listen on 127.0.0.1");
+   }
    port_ = ntohs(address.sin_port);
    thread_ = std::thread([this] {
       while (!stopping_.load()) {
@@ -29,7 +31,7 @@ SshBanner::SshBanner() {
          if (::poll(&ready, 1, 100) <= 0) continue;
          const int client = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
          if (client < 0) continue;
-         static const char kBanner[] = "SSH-2.0-DppCliTestBanner\r\n";
+         static const char kBanner[] = "SSH-2.0-OpenSSH_9.2p1 DppTestBanner\r\n";
          (void)!::send(client, kBanner, sizeof kBanner - 1, MSG_NOSIGNAL);
          ::close(client);
       }
@@ -42,4 +44,4 @@ SshBanner::~SshBanner() {
    ::close(listener_);
 }
 
-}  // namespace dpp::test::cli
+}  // namespace dpp::test
