@@ -131,6 +131,16 @@ def _expected_type(schema: Any) -> str:
     return "unknown"
 
 
+# Zod's too_small/too_big issue for each JSON Schema bound: (code, the key that carries the bound,
+# type, message with the bound at {}).
+_BOUND_ISSUES = {
+    "minLength": ("too_small", "minimum", "string", "String must contain at least {} character(s)"),
+    "maxLength": ("too_big", "maximum", "string", "String must contain at most {} character(s)"),
+    "minimum": ("too_small", "minimum", "number", "Number must be greater than or equal to {}"),
+    "maximum": ("too_big", "maximum", "number", "Number must be less than or equal to {}"),
+}
+
+
 def _issues_for(error: jsonschema.ValidationError) -> list[dict]:
     path = list(error.absolute_path)
     v, vv, inst = error.validator, error.validator_value, error.instance
@@ -148,22 +158,10 @@ def _issues_for(error: jsonschema.ValidationError) -> list[dict]:
                  "message": f"Expected {expected}, received {received}"}]
     if v == "enum":
         return [_enum_issue(vv, inst, path)]
-    if v == "minLength":
-        return [{"code": "too_small", "minimum": vv, "type": "string", "inclusive": True,
-                 "exact": False, "path": path,
-                 "message": f"String must contain at least {vv} character(s)"}]
-    if v == "maxLength":
-        return [{"code": "too_big", "maximum": vv, "type": "string", "inclusive": True,
-                 "exact": False, "path": path,
-                 "message": f"String must contain at most {vv} character(s)"}]
-    if v == "minimum":
-        return [{"code": "too_small", "minimum": vv, "type": "number", "inclusive": True,
-                 "exact": False, "path": path,
-                 "message": f"Number must be greater than or equal to {vv}"}]
-    if v == "maximum":
-        return [{"code": "too_big", "maximum": vv, "type": "number", "inclusive": True,
-                 "exact": False, "path": path,
-                 "message": f"Number must be less than or equal to {vv}"}]
+    if v in _BOUND_ISSUES:
+        code, bound, kind, message = _BOUND_ISSUES[v]
+        return [{"code": code, bound: vv, "type": kind, "inclusive": True, "exact": False, "path": path,
+                 "message": message.format(vv)}]
     if v == "pattern":
         return [{"validation": "regex", "code": "invalid_string", "message": "Invalid", "path": path}]
     return [{"code": "custom", "message": error.message, "path": path}]

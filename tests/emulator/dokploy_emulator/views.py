@@ -124,6 +124,20 @@ def _services_of(model: Model, environment_id: str) -> tuple[list[dict], list[di
     return apps, comps
 
 
+def _put_services_on_project(model: Model, row: dict, envs: list[dict], f: Features) -> None:
+    """Before v0.25: the full rows of every service of the project's environments, straight on the
+    project row, and every other service list but libsql, empty."""
+    apps, comps = [], []
+    for env in envs:
+        a, c = _services_of(model, env["environmentId"])
+        apps += a
+        comps += c
+    row["applications"] = [application_row(model, a, f) for a in apps]
+    for kind in _OTHER_SERVICE_LISTS[:-1]:
+        row[kind] = []
+    row["compose"] = [compose_row(model, c, f) for c in comps]
+
+
 def project_all(model: Model, f: Features) -> list[dict]:
     """project.all for the owner, newest project first. v0.25+: environments with the
     (id, name, status) of each service and no appName; before: services straight on the project."""
@@ -146,15 +160,7 @@ def project_all(model: Model, f: Features) -> list[dict]:
                                          "composeStatus": c["composeStatus"]} for c in comps]
                     row["environments"].append(entry)
             else:
-                apps, comps = [], []
-                for env in envs:
-                    a, c = _services_of(model, env["environmentId"])
-                    apps += a
-                    comps += c
-                row["applications"] = [application_row(model, a, f) for a in apps]
-                for kind in _OTHER_SERVICE_LISTS[:-1]:
-                    row[kind] = []
-                row["compose"] = [compose_row(model, c, f) for c in comps]
+                _put_services_on_project(model, row, envs, f)
             row["projectTags"] = []
             out.append(row)
         return out
@@ -184,13 +190,5 @@ def project_one(model: Model, project: dict, f: Features) -> dict:
         if f.environments:
             row["environments"] = [environment_full(model, e, f, with_project=False) for e in envs]
         else:
-            apps, comps = [], []
-            for env in envs:
-                a, c = _services_of(model, env["environmentId"])
-                apps += a
-                comps += c
-            row["applications"] = [application_row(model, a, f) for a in apps]
-            for kind in _OTHER_SERVICE_LISTS[:-1]:
-                row[kind] = []
-            row["compose"] = [compose_row(model, c, f) for c in comps]
+            _put_services_on_project(model, row, envs, f)
         return row

@@ -1,29 +1,14 @@
 """Injected faults: status codes, Retry-After, dropped connections, truncated JSON, slow answers."""
 import http.client
 import json
-import os
 import socket
-import sys
 import time
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-
-from dokploy_emulator.testing import EmulatorProcess  # noqa: E402
+import shared_emulator
 
 
-class Faults(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.emu = EmulatorProcess().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.emu.stop()
-
-    def setUp(self):
-        self.emu.control("POST", "reset")
-
+class Faults(shared_emulator.SharedEmulatorTest):
     def fault(self, **spec):
         return self.emu.control("POST", "faults", spec)["faultId"]
 

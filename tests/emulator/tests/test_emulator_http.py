@@ -1,26 +1,11 @@
 """The emulator's HTTP surface: auth, routing, content types, validation, keep-alive."""
 import json
-import os
-import sys
 import unittest
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-
-from dokploy_emulator.testing import EmulatorProcess  # noqa: E402
+import shared_emulator
 
 
-class HttpSurface(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.emu = EmulatorProcess().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.emu.stop()
-
-    def setUp(self):
-        self.emu.control("POST", "reset")
-
+class HttpSurface(shared_emulator.SharedEmulatorTest):
     def test_missing_or_wrong_key_gets_the_exact_unauthorized_bytes(self):
         for headers in ({}, {"x-api-key": "wrong"}, {"Authorization": "Bearer test-token"}):
             status, hdrs, body = self.emu.raw("GET", "/api/project.all", headers=headers)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from typing import Optional
 
 from workspace_runner.api import RunnerError
 
@@ -11,6 +12,7 @@ from ..errors import ApiError, not_found
 from ..model import Runtime
 from ..specs import DeployError, application_spec
 from . import EMPTY, Call, mutation, query
+from ._services import new_service_values, tear_down_service, update_service
 
 log = logging.getLogger("dokploy_emulator.application")
 
@@ -33,22 +35,9 @@ def _no_such_service(app_name: str, replicas: int) -> ApiError:
 def application_create(emu, inp: dict, call: Call):
     model = emu.model
     with model.lock:
-        if call.features.environments:
-            env = model.environments.get(inp["environmentId"])
-            if env is None:
-                raise not_found("Environment")
-        else:
-            if inp["projectId"] not in model.projects:
-                raise not_found("Project")
-            env = model.default_environment(inp["projectId"])
-        if inp.get("serverId") and inp["serverId"] not in model.servers:
-            # The foreign key fails inside createApplication; the router wraps it.
-            raise ApiError("BAD_REQUEST", "Error creating the application")
-        app_name = model.build_app_name("app", inp.get("appName"))
-        if model.app_name_taken(app_name):
-            raise ApiError("CONFLICT", "Service with this 'AppName' already exists")
-        values = {"name": inp["name"], "appName": app_name, "description": inp.get("description"),
-                  "environmentId": env["environmentId"], "serverId": inp.get("serverId")}
+        # The foreign key fails inside createApplication; the router wraps it.
+        values = new_service_values(model, inp, call.features, "app",
+                                    unknown_server=ApiError("BAD_REQUEST", "Error creating the application"))
         if "sourceType" in inp:
             values["sourceType"] = inp["sourceType"]
         app = model.create_application(values)
@@ -66,15 +55,8 @@ def application_update(emu, inp: dict, call: Call):
     model = emu.model
     with model.lock:
         app = _app(emu, inp["applicationId"])
-        changes = {k: v for k, v in inp.items() if k not in ("applicationId", "appName")}
-        if "projectId" in changes:  # up to v0.24 the parent column was projectId
-            env = model.default_environment(changes.pop("projectId"))
-            if env is None:
-                raise ApiError("BAD_REQUEST", "Error updating application")
-            changes["environmentId"] = env["environmentId"]
-        if "environmentId" in changes and changes["environmentId"] not in model.environments:
-            raise ApiError("BAD_REQUEST", "Error updating application")
-        app.update(changes)
+        update_service(model, app, inp, "applicationId",
+                       unknown_parent=ApiError("BAD_REQUEST", "Error updating application"))
         return True
 
 
@@ -85,15 +67,8 @@ def application_delete(emu, inp: dict, call: Call):
         app = _app(emu, inp["applicationId"])
         result = views.application_one(model, app, call.features)
         model.delete_application(app["applicationId"])
-    emu.queue.remove_waiting(lambda j: j.service_id == app["applicationId"])
     # `docker service rm`: Swarm keeps named volumes, so remove_volumes=False.
-    with emu.gate.group(app["appName"]) as runner:
-        try:
-            runner.remove_group(app["appName"], remove_volumes=False)
-        except Exception as e:  # Dokploy ignores every cleanup failure here
-            log.warning("remove of %s failed: %s", app["appName"], e)
-    with model.lock:
-        model.runtime.pop(app["appName"], None)
+    tear_down_service(emu, app["appName"], app["applicationId"], remove_volumes=False, log=log)
     return result
 
 
@@ -115,13 +90,20 @@ def application_redeploy(emu, inp: dict, call: Call):
     return _queue_deploy(emu, inp, call, "redeploy", "Rebuild deployment")
 
 
-@mutation("application.start")
-def application_start(emu, inp: dict, call: Call):
+def _app_before_start_or_stop(emu, inp: dict, call: Call) -> tuple[dict, dict, Optional[Runtime]]:
+    """The application, its row as read before the status change (what start and stop return) and
+    what runs of it."""
     model = emu.model
     with model.lock:
         app = _app(emu, inp["applicationId"])
         before = views.application_one(model, app, call.features)
-        runtime = model.runtime.get(app["appName"])
+        return app, before, model.runtime.get(app["appName"])
+
+
+@mutation("application.start")
+def application_start(emu, inp: dict, call: Call):
+    model = emu.model
+    app, before, runtime = _app_before_start_or_stop(emu, inp, call)
     if runtime is None or not runtime.deployed:
         raise _no_such_service(app["appName"], 1)
     with emu.gate.group(app["appName"]) as runner:
@@ -140,10 +122,7 @@ def application_start(emu, inp: dict, call: Call):
 @mutation("application.stop")
 def application_stop(emu, inp: dict, call: Call):
     model = emu.model
-    with model.lock:
-        app = _app(emu, inp["applicationId"])
-        before = views.application_one(model, app, call.features)
-        runtime = model.runtime.get(app["appName"])
+    app, before, runtime = _app_before_start_or_stop(emu, inp, call)
     if runtime is not None and runtime.deployed:
         with emu.gate.group(app["appName"]) as runner:
             for key in runtime.keys:

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import logging
+from typing import Optional
 
 from workspace_runner.api import RunnerError
 
 from .. import views
 from ..errors import ApiError, not_found
+from ..model import Model, Runtime
 from . import Call, mutation, query
+from ._services import new_service_values, tear_down_service, update_service
 
 log = logging.getLogger("dokploy_emulator.compose")
 
@@ -27,25 +30,12 @@ def _compose(emu, compose_id: str) -> dict:
 def compose_create(emu, inp: dict, call: Call):
     model = emu.model
     with model.lock:
-        if call.features.environments:
-            env = model.environments.get(inp["environmentId"])
-            if env is None:
-                raise not_found("Environment")
-        else:
-            if inp["projectId"] not in model.projects:
-                raise not_found("Project")
-            env = model.default_environment(inp["projectId"])
-        if inp.get("serverId") and inp["serverId"] not in model.servers:
-            # compose.create rethrows the database error as is.
-            raise ApiError("INTERNAL_SERVER_ERROR",
-                           'insert or update on table "compose" violates foreign key constraint '
-                           '"compose_serverId_server_serverId_fk"')
-        app_name = model.build_app_name("compose", inp.get("appName"))
-        if model.app_name_taken(app_name):
-            raise ApiError("CONFLICT", "Service with this 'AppName' already exists")
-        values = {"name": inp["name"], "appName": app_name, "description": inp.get("description"),
-                  "environmentId": env["environmentId"], "serverId": inp.get("serverId"),
-                  "composeFile": inp.get("composeFile") or ""}
+        # compose.create rethrows the database error as is.
+        unknown_server = ApiError("INTERNAL_SERVER_ERROR",
+                                  'insert or update on table "compose" violates foreign key constraint '
+                                  '"compose_serverId_server_serverId_fk"')
+        values = new_service_values(model, inp, call.features, "compose", unknown_server=unknown_server)
+        values["composeFile"] = inp.get("composeFile") or ""
         for key in ("composeType", "sourceType"):
             if key in inp:
                 values[key] = inp[key]
@@ -64,15 +54,8 @@ def compose_update(emu, inp: dict, call: Call):
     model = emu.model
     with model.lock:
         comp = _compose(emu, inp["composeId"])
-        changes = {k: v for k, v in inp.items() if k not in ("composeId", "appName")}
-        if "projectId" in changes:  # up to v0.24
-            env = model.default_environment(changes.pop("projectId"))
-            if env is None:
-                raise ApiError("INTERNAL_SERVER_ERROR", 'insert or update on table "compose" violates foreign key constraint')
-            changes["environmentId"] = env["environmentId"]
-        if "environmentId" in changes and changes["environmentId"] not in model.environments:
-            raise ApiError("INTERNAL_SERVER_ERROR", 'insert or update on table "compose" violates foreign key constraint')
-        comp.update(changes)
+        update_service(model, comp, inp, "composeId", unknown_parent=ApiError(
+            "INTERNAL_SERVER_ERROR", 'insert or update on table "compose" violates foreign key constraint'))
         return views.compose_row(model, comp, call.features)
 
 
@@ -85,12 +68,24 @@ def compose_deploy(emu, inp: dict, call: Call):
         return {"success": True, "message": "Deployment queued", "composeId": comp["composeId"]}
 
 
+def _compose_and_runtime(emu, compose_id: str) -> tuple[dict, Optional[Runtime]]:
+    with emu.model.lock:
+        comp = _compose(emu, compose_id)
+        return comp, emu.model.runtime.get(comp["appName"])
+
+
+def _record_run_state(model: Model, comp: dict, runtime: Runtime, stopped: bool, status: str) -> bool:
+    """After a start or stop went through: the runtime and the row's status say so."""
+    with model.lock:
+        runtime.stopped = stopped
+        comp["composeStatus"] = status
+    return True
+
+
 @mutation("compose.start")
 def compose_start(emu, inp: dict, call: Call):
     model = emu.model
-    with model.lock:
-        comp = _compose(emu, inp["composeId"])
-        runtime = model.runtime.get(comp["appName"])
+    comp, runtime = _compose_and_runtime(emu, inp["composeId"])
     try:
         if runtime is None or not runtime.deployed:
             raise ApiError("INTERNAL_SERVER_ERROR", _NEVER_DEPLOYED)
@@ -104,18 +99,13 @@ def compose_start(emu, inp: dict, call: Call):
         with model.lock:
             comp["composeStatus"] = "idle"  # startCompose's catch
         raise
-    with model.lock:
-        runtime.stopped = False
-        comp["composeStatus"] = "done"
-    return True
+    return _record_run_state(model, comp, runtime, stopped=False, status="done")
 
 
 @mutation("compose.stop")
 def compose_stop(emu, inp: dict, call: Call):
     model = emu.model
-    with model.lock:
-        comp = _compose(emu, inp["composeId"])
-        runtime = model.runtime.get(comp["appName"])
+    comp, runtime = _compose_and_runtime(emu, inp["composeId"])
     if runtime is None or not runtime.deployed:
         with model.lock:
             comp["composeStatus"] = "error"  # stopCompose's catch
@@ -123,10 +113,7 @@ def compose_stop(emu, inp: dict, call: Call):
     with emu.gate.group(comp["appName"]) as runner:
         for key in runtime.keys:
             runner.stop(key)
-    with model.lock:
-        runtime.stopped = True
-        comp["composeStatus"] = "idle"
-    return True
+    return _record_run_state(model, comp, runtime, stopped=True, status="idle")
 
 
 @mutation("compose.delete")
@@ -136,13 +123,7 @@ def compose_delete(emu, inp: dict, call: Call):
         comp = _compose(emu, inp["composeId"])
         result = views.compose_one(model, comp, call.features)
         model.delete_compose(comp["composeId"])
-    emu.queue.remove_waiting(lambda j: j.service_id == comp["composeId"])
     # `docker compose down` (+ the project's volumes when deleteVolumes).
-    with emu.gate.group(comp["appName"]) as runner:
-        try:
-            runner.remove_group(comp["appName"], remove_volumes=bool(inp["deleteVolumes"]))
-        except Exception as e:  # cleanup failures are swallowed by the router
-            log.warning("remove of %s failed: %s", comp["appName"], e)
-    with model.lock:
-        model.runtime.pop(comp["appName"], None)
+    tear_down_service(emu, comp["appName"], comp["composeId"],
+                      remove_volumes=bool(inp["deleteVolumes"]), log=log)
     return result

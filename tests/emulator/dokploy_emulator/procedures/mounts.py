@@ -15,6 +15,13 @@ def _service_exists(emu, service_type: str, service_id: str) -> bool:
     return False  # the emulator has no database services
 
 
+def _mount(emu, mount_id: str) -> dict:
+    mount = emu.model.mounts.get(mount_id)
+    if mount is None:
+        raise not_found("Mount")
+    return mount
+
+
 @mutation("mounts.create")
 def mounts_create(emu, inp: dict, call: Call):
     with emu.model.lock:
@@ -31,27 +38,21 @@ def mounts_create(emu, inp: dict, call: Call):
 @mutation("mounts.remove")
 def mounts_remove(emu, inp: dict, call: Call):
     with emu.model.lock:
-        mount = emu.model.mounts.pop(inp["mountId"], None)
-        if mount is None:
-            raise not_found("Mount")
+        mount = _mount(emu, inp["mountId"])
+        del emu.model.mounts[inp["mountId"]]
         return views.mount_row(mount)
 
 
 @query("mounts.one")
 def mounts_one(emu, inp: dict, call: Call):
     with emu.model.lock:
-        mount = emu.model.mounts.get(inp["mountId"])
-        if mount is None:
-            raise not_found("Mount")
-        return views.mount_row(mount)
+        return views.mount_row(_mount(emu, inp["mountId"]))
 
 
 @mutation("mounts.update")
 def mounts_update(emu, inp: dict, call: Call):
     with emu.model.lock:
-        mount = emu.model.mounts.get(inp["mountId"])
-        if mount is None:
-            raise not_found("Mount")
+        mount = _mount(emu, inp["mountId"])
         for key, value in inp.items():
             if key != "mountId" and key in mount:
                 mount[key] = value
