@@ -137,8 +137,8 @@ void DokployBackend::check(CheckReport& report) {
    }
 
    if (settings_.service_type == ServiceType::compose)
-      report.pass("service type",
-                  "compose services: privileged containers, so Docker works inside workspaces");
+      report.pass("service type", std::string("compose services: Docker works inside workspaces (") +
+                                      docker_privileges_text(settings_.docker_privileges) + ")");
    else
       report.warn(
           "service type",

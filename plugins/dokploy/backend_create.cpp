@@ -34,8 +34,8 @@ class SpecDeadline {
    DokployApi& api_;
 };
 
-WorkspacePlan plan_for(const WorkspaceSpec& spec, uint16_t port) {
-   return WorkspacePlan{spec, port, service_name(spec.machine_id, port)};
+WorkspacePlan plan_for(const WorkspaceSpec& spec, uint16_t port, const Settings& settings) {
+   return WorkspacePlan{spec, port, service_name(spec.machine_id, port), settings.docker_privileges};
 }
 
 }  // namespace
@@ -197,7 +197,7 @@ WorkspaceInfo DokployBackend::create(const WorkspaceSpec& spec) {
        settings_.service_type == ServiceType::compose ? ServiceKind::compose : ServiceKind::application);
    const uint16_t port =
        choose_port(spec.machine_id, settings_.port_low, settings_.port_high, index.ports_in_use(""));
-   const WorkspacePlan plan = plan_for(spec, port);
+   const WorkspacePlan plan = plan_for(spec, port, settings_);
    MachineRecord record;
    ServiceView view = create_service(kind_driver, placement, plan, record);
    host_.info("dokploy: created ", kind_name(kind_driver.kind()), " service '", view.name, "' (",
@@ -259,7 +259,7 @@ WorkspaceInfo DokployBackend::bring_up(ServiceDriver& kind_driver, ServiceView v
    // From here the service exists, so the workspace can be told which one it is.
    const WorkspaceSpec identified = with_service_identity(spec, view.kind, view.id);
    while (true) {
-      const WorkspacePlan plan = plan_for(identified, port);
+      const WorkspacePlan plan = plan_for(identified, port, settings_);
       if (apply_plan && kind_driver.converge(view, plan, features())) must_deploy = true;
       const std::string ssh_host = ssh_host_for(view.server_ip);
       record = [&] {

@@ -4,6 +4,32 @@
 #include "text_encoding.hpp"
 
 namespace dpp::dokploy {
+namespace {
+
+// What dockerd inside the workspace needs, in the way the user chose.
+std::string docker_privileges(DockerPrivileges privileges) {
+   switch (privileges) {
+      case DockerPrivileges::privileged: return "    privileged: true\n";
+      case DockerPrivileges::sysbox: return "    runtime: \"sysbox-runc\"\n";
+      case DockerPrivileges::capabilities: break;
+   }
+   // Mounts and namespaces (SYS_ADMIN), its bridge and iptables (NET_ADMIN), device nodes of
+   // images (MKNOD), debuggers (SYS_PTRACE); no seccomp or AppArmor filter, /proc and /sys not
+   // masked, a private /run, and the cgroup hierarchy writable for the containers it makes.
+   return "    cap_add:\n"
+          "      - \"SYS_ADMIN\"\n"
+          "      - \"NET_ADMIN\"\n"
+          "      - \"SYS_PTRACE\"\n"
+          "      - \"MKNOD\"\n"
+          "    security_opt:\n"
+          "      - \"seccomp=unconfined\"\n"
+          "      - \"apparmor=unconfined\"\n"
+          "      - \"systempaths=unconfined\"\n"
+          "    tmpfs:\n"
+          "      - \"/run\"\n";
+}
+
+}  // namespace
 
 std::string compose_file(const WorkspacePlan& plan) {
    const dpp::sdk::WorkspaceSpec& spec = plan.spec;
@@ -18,7 +44,7 @@ std::string compose_file(const WorkspacePlan& plan) {
       out += "    entrypoint:\n";
       for (const auto& part : spec.command) out += "      - " + yaml_quoted(part) + "\n";
    }
-   if (spec.privileged()) out += "    privileged: true\n";
+   if (spec.privileged()) out += docker_privileges(plan.docker_privileges);
    out += "    restart: \"unless-stopped\"\n";
    out += "    ports:\n";
    out += "      - target: " + std::to_string(spec.ssh_port) + "\n";
@@ -29,8 +55,14 @@ std::string compose_file(const WorkspacePlan& plan) {
       for (const auto& [name, value] : spec.env)
          out += "      " + yaml_quoted(name, false) + ": " + yaml_quoted(value) + "\n";
    }
-   if (!spec.volumes.empty()) {
+   const bool host_cgroups = spec.privileged() && plan.docker_privileges == DockerPrivileges::capabilities;
+   if (!spec.volumes.empty() || host_cgroups) {
       out += "    volumes:\n";
+      if (host_cgroups) {
+         out += "      - type: \"bind\"\n";
+         out += "        source: \"/sys/fs/cgroup\"\n";
+         out += "        target: \"/sys/fs/cgroup\"\n";
+      }
       for (const auto& volume : spec.volumes) {
          out += "      - type: \"volume\"\n";
          out += "        source: " + yaml_quoted(volume.name) + "\n";

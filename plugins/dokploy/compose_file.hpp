@@ -1,5 +1,5 @@
-// The docker-compose file of a workspace: image, the bootstrap as entrypoint, privileged when
-// asked, the SSH port published, named volumes, limits, the environment, restart unless-stopped.
+// The docker-compose file of a workspace: image, the bootstrap as entrypoint, the privileges
+// Docker inside needs when asked (DOKPLOY_DOCKER_PRIVILEGES), the SSH port published, named volumes, limits, the environment, restart unless-stopped.
 #pragma once
 
 #include <string>

@@ -33,6 +33,12 @@ constexpr std::array kOptions = {
            "compose: a Docker Compose service (privileged, Docker-in-Docker works); application: a "
            "Swarm service (no privileged containers, so no Docker inside).",
            "compose", DPP_OPTION_ENUM, 0, "compose|application", "workspace"),
+    option(kOptDockerPrivileges,
+           "How a compose workspace with Docker inside gets its privileges: privileged (a privileged "
+           "container); capabilities (the capabilities, unconfined profiles and host cgroups dockerd "
+           "needs, for servers that refuse privileged containers; no safer than privileged); sysbox "
+           "(Sysbox's sysbox-runc runtime, which the server must have: the safe way).",
+           "privileged", DPP_OPTION_ENUM, 0, "privileged|capabilities|sysbox", "workspace"),
     option(kOptSshHost,
            "Host name or address where workspaces answer SSH. Unset: the remote server's IP "
            "address, else the host of DOKPLOY_SERVER_URL.",
@@ -86,6 +92,15 @@ uint16_t parse_port(std::string_view text, const char* option_name) {
 
 std::span<const dpp_option_desc> declared_options() {
    return kOptions;
+}
+
+const char* docker_privileges_text(DockerPrivileges privileges) {
+   switch (privileges) {
+      case DockerPrivileges::privileged: break;
+      case DockerPrivileges::capabilities: return "capabilities without a privileged container";
+      case DockerPrivileges::sysbox: return "Sysbox's sysbox-runc runtime, which the server must have";
+   }
+   return "a privileged container";
 }
 
 bool ServerUrl::loopback() const {
@@ -169,6 +184,16 @@ Settings Settings::from(const dpp::sdk::Options& options) {
    s.publish_mode = options.get_or(kOptSshPublishMode, "ingress");
    if (s.publish_mode != "ingress" && s.publish_mode != "host")
       throw Error(DPP_E_CONFIG, std::string(kOptSshPublishMode) + " must be ingress or host");
+   const std::string privileges = options.get_or(kOptDockerPrivileges, "privileged");
+   if (privileges == "privileged")
+      s.docker_privileges = DockerPrivileges::privileged;
+   else if (privileges == "capabilities")
+      s.docker_privileges = DockerPrivileges::capabilities;
+   else if (privileges == "sysbox")
+      s.docker_privileges = DockerPrivileges::sysbox;
+   else
+      throw Error(DPP_E_CONFIG,
+                  std::string(kOptDockerPrivileges) + " must be privileged, capabilities or sysbox");
    if (auto value = options.get(kOptCaCert); value && !value->empty()) s.ca_cert = value;
    s.tls_insecure = options.get_bool(kOptTlsInsecure, false);
    s.http_timeout_ms = milliseconds(options, kOptHttpTimeout, 30'000, 100, 3'600'000);

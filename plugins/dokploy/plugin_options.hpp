@@ -19,6 +19,7 @@ inline constexpr const char* kOptServiceType = "DOKPLOY_SERVICE_TYPE";
 inline constexpr const char* kOptSshHost = "DOKPLOY_SSH_HOST";
 inline constexpr const char* kOptSshPortRange = "DOKPLOY_SSH_PORT_RANGE";
 inline constexpr const char* kOptSshPublishMode = "DOKPLOY_SSH_PUBLISH_MODE";
+inline constexpr const char* kOptDockerPrivileges = "DOKPLOY_DOCKER_PRIVILEGES";
 inline constexpr const char* kOptCaCert = "DOKPLOY_CA_CERT";
 inline constexpr const char* kOptTlsInsecure = "DOKPLOY_TLS_INSECURE";
 inline constexpr const char* kOptHttpTimeout = "DOKPLOY_HTTP_TIMEOUT";
@@ -31,6 +32,15 @@ std::span<const dpp_option_desc> declared_options();
 
 enum class ServiceType { compose, application };
 
+// How a compose workspace that runs its own Docker gets the privileges for it.
+enum class DockerPrivileges {
+   privileged,    // `privileged: true`: every capability and device, no confinement
+   capabilities,  // the capabilities, unconfined profiles and host cgroups dockerd needs; no
+                  // devices. No safer than privileged (the host's cgroups are writable), but
+                  // it runs where privileged containers are refused.
+   sysbox,        // Sysbox's runtime (sysbox-runc): Docker inside without host privileges
+};
+
 // The parts of DOKPLOY_SERVER_URL the client needs.
 struct ServerUrl {
    std::string text;    // as configured, without a trailing '/'
@@ -40,6 +50,9 @@ struct ServerUrl {
    std::string base_path;  // "" or "/prefix" (Dokploy behind a path)
    bool loopback() const;
 };
+
+// How DOKPLOY_DOCKER_PRIVILEGES reads in a report: "a privileged container", ….
+const char* docker_privileges_text(DockerPrivileges privileges);
 
 struct Settings {
    ServerUrl server;
@@ -52,6 +65,7 @@ struct Settings {
    uint16_t port_low = 2222;
    uint16_t port_high = 2299;
    std::string publish_mode = "ingress";
+   DockerPrivileges docker_privileges = DockerPrivileges::privileged;
    std::optional<std::string> ca_cert;
    bool tls_insecure = false;
    uint32_t http_timeout_ms = 30'000;

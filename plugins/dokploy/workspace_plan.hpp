@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "plugin_options.hpp"
 #include "project_index.hpp"
 
 namespace dpp::dokploy {
@@ -15,6 +16,8 @@ struct WorkspacePlan {
    dpp::sdk::WorkspaceSpec spec;
    uint16_t ssh_port = 0;  // published port on the server
    std::string name;       // service_name(machine_id, ssh_port)
+   // How a privileged spec (Docker inside) gets its privileges (compose services only).
+   DockerPrivileges docker_privileges = DockerPrivileges::privileged;
 
    // Checks every value of the spec that reaches Dokploy (names, volumes, UTF-8); throws
    // Error(DPP_E_CONFIG / DPP_E_INVALID_ARGUMENT) naming the bad value.

@@ -47,6 +47,43 @@ TEST(ComposeFile, UnprivilegedWithoutLimitsOrVolumesStaysMinimal) {
    EXPECT_EQ(file.find("volumes:"), std::string::npos);
 }
 
+TEST(ComposeFile, CapabilitiesGiveDockerdWhatItNeedsWithoutPrivileged) {
+   WorkspacePlan p = plan();
+   p.docker_privileges = DockerPrivileges::capabilities;
+   const std::string file = compose_file(p);
+   EXPECT_EQ(file.find("privileged"), std::string::npos) << file;
+   for (const char* part :
+        {"cap_add:\n      - \"SYS_ADMIN\"\n      - \"NET_ADMIN\"\n      - \"SYS_PTRACE\"\n      - "
+         "\"MKNOD\"\n",
+         "security_opt:\n      - \"seccomp=unconfined\"\n      - \"apparmor=unconfined\"\n"
+         "      - \"systempaths=unconfined\"\n",
+         "tmpfs:\n      - \"/run\"\n",
+         "      - type: \"bind\"\n        source: \"/sys/fs/cgroup\"\n        target: \"/sys/fs/cgroup\"\n",
+         "source: \"home\""})
+      EXPECT_NE(file.find(part), std::string::npos) << part << "\n" << file;
+}
+
+TEST(ComposeFile, SysboxRunsTheWorkspaceWithItsRuntimeAndNoHostPrivileges) {
+   WorkspacePlan p = plan();
+   p.docker_privileges = DockerPrivileges::sysbox;
+   const std::string file = compose_file(p);
+   EXPECT_NE(file.find("    runtime: \"sysbox-runc\"\n"), std::string::npos) << file;
+   for (const char* absent : {"privileged", "cap_add", "security_opt", "/sys/fs/cgroup"})
+      EXPECT_EQ(file.find(absent), std::string::npos) << absent << "\n" << file;
+}
+
+TEST(ComposeFile, NoDockerInsideMeansNoPrivilegesWhateverTheFlavour) {
+   for (DockerPrivileges flavour :
+        {DockerPrivileges::privileged, DockerPrivileges::capabilities, DockerPrivileges::sysbox}) {
+      WorkspacePlan p = plan();
+      p.spec.flags = 0;
+      p.docker_privileges = flavour;
+      const std::string file = compose_file(p);
+      for (const char* absent : {"privileged", "cap_add", "runtime", "/sys/fs/cgroup"})
+         EXPECT_EQ(file.find(absent), std::string::npos) << absent << "\n" << file;
+   }
+}
+
 TEST(ComposeFile, SamePlanGivesTheSameBytes) {
    EXPECT_EQ(compose_file(plan()), compose_file(plan()));
 }
