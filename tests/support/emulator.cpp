@@ -1,21 +1,13 @@
 // The Dokploy emulator as a test fixture.
 #include "support/emulator.hpp"
 
-#include <Poco/Net/AcceptCertificateHandler.h>
-#include <Poco/Net/Context.h>
-#include <Poco/Net/HTTPClientSession.h>
-#include <Poco/Net/HTTPRequest.h>
-#include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/HTTPSClientSession.h>
-#include <Poco/Net/SSLManager.h>
-#include <Poco/URI.h>
-
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
 
+#include "support/http_call.hpp"
 #include "support/test_paths.hpp"
 
 namespace dpp::test {
@@ -109,29 +101,12 @@ std::string Emulator::log() const {
 
 std::pair<int, std::string> Emulator::send(const std::string& method, const std::string& path_and_query,
                                            const nlohmann::json& body, bool with_token) const {
-   Poco::URI uri(url_);
-   std::unique_ptr<Poco::Net::HTTPClientSession> session;
-   if (options_.tls) {
-      Poco::Net::Context::Ptr context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, "", "",
-                                                               ca_cert(), Poco::Net::Context::VERIFY_STRICT);
-      session = std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(), context);
-   } else {
-      session = std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
-   }
-   session->setTimeout(Poco::Timespan(60, 0));
-   Poco::Net::HTTPRequest request(method, path_and_query, Poco::Net::HTTPMessage::HTTP_1_1);
-   if (with_token) request.set("x-api-key", token_);
-   const std::string payload = body.is_null() ? "" : body.dump();
-   if (!payload.empty()) {
-      request.setContentType("application/json");
-      request.setContentLength(static_cast<std::streamsize>(payload.size()));
-   }
-   session->sendRequest(request) << payload;
-   Poco::Net::HTTPResponse response;
-   std::istream& stream = session->receiveResponse(response);
-   std::stringstream text;
-   text << stream.rdbuf();
-   return {response.getStatus(), text.str()};
+   HttpRequest request{.base_url = url_, .method = method, .path_and_query = path_and_query};
+   if (with_token) request.headers.emplace_back("x-api-key", token_);
+   if (!body.is_null()) request.body = body.dump();
+   if (options_.tls) request.ca_file = ca_cert();
+   const HttpAnswer answer = http_call(request);
+   return {answer.status, answer.body};
 }
 
 nlohmann::json Emulator::control(const std::string& method, const std::string& path,
