@@ -1,6 +1,9 @@
 // Leftovers of a workspace in real Dokploy and Docker.
 #include "leftovers.hpp"
 
+#include <chrono>
+#include <thread>
+
 namespace dpp::test::real {
 namespace {
 
@@ -60,6 +63,12 @@ Leftovers find_leftovers(const RealWorld& world, const std::string& machine_id) 
    found.swarm_services =
        matching(world.docker_lines({"service", "ls", "--format", "{{.Name}}"}), machine_id);
    found.containers = matching(world.docker_lines({"ps", "-a", "--format", "{{.Names}}"}), machine_id);
+   // Swarm stops a removed service's task container a moment after the service is gone: a
+   // container left once its service is gone is only counted if it is still there a minute later.
+   for (int look = 0; look < 60 && found.swarm_services.empty() && !found.containers.empty(); ++look) {
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      found.containers = matching(world.docker_lines({"ps", "-a", "--format", "{{.Names}}"}), machine_id);
+   }
    found.networks = matching(world.docker_lines({"network", "ls", "--format", "{{.Name}}"}), machine_id);
    found.volumes = matching(world.docker_lines({"volume", "ls", "--format", "{{.Name}}"}), machine_id);
    return found;

@@ -27,6 +27,8 @@ TEST(DokployOptions, DeclaresEveryOptionWithTypeGroupDefaultAndFlags) {
        {"DOKPLOY_ENVIRONMENT_NAME", DPP_OPTION_STRING, 0, nullptr, "workspace", nullptr},
        {"DOKPLOY_SERVER_ID", DPP_OPTION_STRING, 0, nullptr, "workspace", nullptr},
        {"DOKPLOY_SERVICE_TYPE", DPP_OPTION_ENUM, 0, "compose", "workspace", "compose|application"},
+       {"DOKPLOY_DOCKER_PRIVILEGES", DPP_OPTION_ENUM, 0, "privileged", "workspace",
+        "privileged|capabilities|sysbox"},
        {"DOKPLOY_SSH_HOST", DPP_OPTION_HOST, 0, nullptr, "ssh", nullptr},
        {"DOKPLOY_SSH_PORT_RANGE", DPP_OPTION_PORT_RANGE, 0, "2222-2299", "ssh", nullptr},
        {"DOKPLOY_SSH_PUBLISH_MODE", DPP_OPTION_ENUM, 0, "ingress", "ssh", "ingress|host"},
