@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <thread>
+#include <tuple>
 
 namespace dpp::test::real {
 namespace {
@@ -72,6 +73,26 @@ Leftovers find_leftovers(const RealWorld& world, const std::string& machine_id) 
    found.networks = matching(world.docker_lines({"network", "ls", "--format", "{{.Name}}"}), machine_id);
    found.volumes = matching(world.docker_lines({"volume", "ls", "--format", "{{.Name}}"}), machine_id);
    return found;
+}
+
+ServiceRef find_service(const RealWorld& world, const std::string& machine_id) {
+   const auto search = [&](const nlohmann::json& holder) -> ServiceRef {
+      for (const auto& [kind, key, id_key] : {std::tuple{"application", "applications", "applicationId"},
+                                              std::tuple{"compose", "compose", "composeId"}}) {
+         if (!holder.contains(key) || !holder[key].is_array()) continue;
+         for (const auto& service : holder[key])
+            if (names_machine(service.value("appName", ""), machine_id))
+               return {kind, service.value(id_key, "")};
+      }
+      return {};
+   };
+   for (const auto& project : world.api("project.all")) {
+      if (ServiceRef found = search(project); !found.id.empty()) return found;
+      if (!project.contains("environments") || !project["environments"].is_array()) continue;
+      for (const auto& environment : project["environments"])
+         if (ServiceRef found = search(environment); !found.id.empty()) return found;
+   }
+   return {};
 }
 
 void remove_volumes(const RealWorld& world, const std::vector<std::string>& volumes) {
