@@ -73,7 +73,7 @@ TEST(RealFailures, FailedDeploySaysWhatDokployLoggedAndTheMachineAnswersAtOnce) 
    const devpod::MachineState state = machine.state(&why);
    if (state == devpod::MachineState::not_found && contains(why, "not found")) return;  // DevPod forgot it
    EXPECT_EQ(state, devpod::MachineState::not_found) << why;
-   const auto ssh = machine.ssh("true");
+   const auto ssh = machine.cli().ssh(machine.id(), "true", std::nullopt, std::chrono::minutes(2));
    EXPECT_FALSE(ssh.ok());
    EXPECT_TRUE(contains(both_streams(ssh), "failed")) << ssh.describe();
    EXPECT_TRUE(contains(both_streams(ssh), "devpod machine delete")) << ssh.describe();
