@@ -42,7 +42,7 @@ int run(const dpp::host::CommandLine& line, char** argv) {
 
    Session session(std::move(settings));
    const std::string& verb = line.verb;
-   if (verb == "init") return verb_init(session, std::cerr);
+   if (verb == "init") return verb_init(session, std::cout, std::cerr);
    if (verb == "create") return verb_create(session, std::cout);
    if (verb == "delete") return verb_delete(session);
    if (verb == "start") return verb_start(session);

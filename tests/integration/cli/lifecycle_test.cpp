@@ -11,6 +11,7 @@ namespace dpp::test::cli {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 class Lifecycle : public CliTest {
@@ -154,14 +155,31 @@ TEST_F(Lifecycle, EndpointThatDoesNotAnswerAfterCreateFailsCreate) {
 TEST_F(Lifecycle, InitChecksThePlatformAndExitsByTheKindOfFailure) {
    auto result = run({"init"});
    EXPECT_EQ(result.exit_code, 0) << result.err;
-   EXPECT_EQ(result.out, "");
-   EXPECT_THAT(result.err, HasSubstr("fake server: answers"));
+   EXPECT_THAT(result.out, HasSubstr("fake server: answers"));
    result = run({"init"}, {{"FAKE_FAIL", "connect"}});
    EXPECT_EQ(result.exit_code, 1);
    expect_actionable_failure(result);
    result = run({"init"}, {{"FAKE_FAIL", "config"}});
    EXPECT_EQ(result.exit_code, 2);
    expect_actionable_failure(result);
+}
+
+// DevPod shows init's stdout as information and its stderr as errors (`devpod provider add`).
+TEST_F(Lifecycle, InitReportsPassedChecksOnStdoutAndFailedOnesOnStderr) {
+   auto result = run({"init"});
+   EXPECT_EQ(result.exit_code, 0) << result.err;
+   EXPECT_THAT(result.out, HasSubstr("✓ configuration: options valid"));
+   EXPECT_THAT(result.out, HasSubstr("✓ fake server: answers"));
+   EXPECT_EQ(result.err, "");
+
+   result = run({"init"}, {{"FAKE_FAIL", "connect"}});
+   EXPECT_EQ(result.exit_code, 1);
+   EXPECT_THAT(result.out, HasSubstr("✓ configuration: options valid"));
+   EXPECT_THAT(result.out, Not(HasSubstr("✗")));
+   EXPECT_THAT(result.err, HasSubstr("✗ fake server: FAKE_FAIL=connect\n    fix: unset FAKE_FAIL\n"));
+   EXPECT_THAT(result.err, Not(HasSubstr("✓")));
+   EXPECT_THAT(last_line(result.err),
+               HasSubstr("dokploy-provider: init failed: fake server: FAKE_FAIL=connect"));
 }
 
 TEST_F(Lifecycle, StateFileOfAnotherMachineIsRecoveredFromWithAWarning) {
