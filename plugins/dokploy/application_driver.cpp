@@ -94,7 +94,7 @@ ServiceView ApplicationDriver::create(const Placement& placement, const Workspac
                                       const Features& features) {
    if (plan.spec.privileged())
       api_.host().warn(
-          "dokploy: ", plan.spec.machine_id,
+          plan.spec.machine_id,
           " asks for a privileged container (Docker inside the workspace), which Swarm services "
           "cannot run; Docker will not work in it. Use DOKPLOY_SERVICE_TYPE=compose for dev containers.");
    Poco::JSON::Object body = json::body();
@@ -119,7 +119,7 @@ bool ApplicationDriver::converge(const ServiceView& view, const WorkspacePlan& p
    } catch (const ApiError& e) {
       if (!e.uncertain()) throw;
       // A port or mount whose creation may or may not have happened: read the row, finish the rest.
-      api_.host().debug("dokploy: ", e.what(), "; reading the application again before finishing it");
+      api_.host().debug(e.what(), "; reading the application again before finishing it");
       const std::optional<ServiceView> again = one(view.id);
       if (!again)
          throw Error(DPP_E_NOT_FOUND, "application " + view.name + " disappeared while being configured");
@@ -268,7 +268,7 @@ bool ApplicationDriver::remove(const std::string& id, const std::string& app_nam
    }
    // `docker service rm` leaves named volumes behind and Dokploy has no call to remove them.
    if (!keep_volumes)
-      api_.host().warn("dokploy: the Swarm service is gone, but Docker keeps its named volumes (",
+      api_.host().warn("the Swarm service is gone, but Docker keeps its named volumes (",
                        app_name.empty() ? std::string("<appName>") : app_name,
                        "_*) on the server; remove them there with `docker volume rm` when no longer needed");
    return true;

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 
 #include <filesystem>
+#include <regex>
 
 #include "cli_fixture.hpp"
 
@@ -162,6 +163,43 @@ TEST_F(Lifecycle, InitChecksThePlatformAndExitsByTheKindOfFailure) {
    result = run({"init"}, {{"FAKE_FAIL", "config"}});
    EXPECT_EQ(result.exit_code, 2);
    expect_actionable_failure(result);
+}
+
+// A line names where it comes from once: the host ("dokploy-provider") or the plugin (its id).
+// In a terminal it carries its time and level; under DevPod, which adds its own time and level
+// word ("info") to every line of a provider, an information line carries neither, and another
+// level says itself after the origin.
+TEST_F(Lifecycle, LogLinesNameTheirOriginOnceAndLeaveTimeAndInfoToDevPod) {
+   create();
+   const auto in_terminal = run({"stop"});
+   ASSERT_EQ(in_terminal.exit_code, 0) << in_terminal.err;
+   const std::regex terminal_line(R"(\[ *[0-9]+\.[0-9]{2}s\] info  (dokploy-provider|test\.fake): [^:].*)");
+   for (const auto& line : lines_of(in_terminal.err))
+      EXPECT_TRUE(std::regex_match(line, terminal_line)) << line;
+   EXPECT_THAT(in_terminal.err, HasSubstr("] info  test.fake: fake backend stops m1\n"));
+
+   const auto under_devpod = run({"stop"}, {{"DEVPOD", "/usr/local/bin/devpod"}});
+   ASSERT_EQ(under_devpod.exit_code, 0) << under_devpod.err;
+   EXPECT_EQ(under_devpod.err,
+             "dokploy-provider: stopping workspace m1\n"
+             "test.fake: fake backend stops m1\n"
+             "dokploy-provider: workspace m1 is stopped\n");
+
+   const auto status = run({"status", "-v"}, {{"DEVPOD", "/usr/local/bin/devpod"}});
+   EXPECT_THAT(status.err, HasSubstr("\ntest.fake: warning: fake backend warns while reporting m1\n"));
+   EXPECT_THAT(status.err, HasSubstr("\ntest.fake: debug: fake backend status detail for m1\n"));
+
+   // init gets no DEVPOD, but the binary's variable of provider.yaml, as every verb does.
+   const auto init = run({"init", "-v"}, {{"DOKPLOY_PROVIDER", provider()}});
+   ASSERT_EQ(init.exit_code, 0) << init.err;
+   ASSERT_FALSE(init.err.empty());
+   for (const auto& line : lines_of(init.err))
+      EXPECT_TRUE(line.starts_with("dokploy-provider: debug: ") || line.starts_with("test.fake: debug: "))
+          << line;
+
+   const auto forced = run({"--log-format", "text", "stop"}, {{"DEVPOD", "/usr/local/bin/devpod"}});
+   ASSERT_FALSE(forced.err.empty());
+   for (const auto& line : lines_of(forced.err)) EXPECT_TRUE(std::regex_match(line, terminal_line)) << line;
 }
 
 // DevPod shows init's stdout as information and its stderr as errors (`devpod provider add`).

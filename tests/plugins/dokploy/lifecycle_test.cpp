@@ -195,6 +195,10 @@ TEST_P(Lifecycle, WorkspaceGoesThroughEveryVerbAndLeavesNothingBehind) {
    ASSERT_TRUE(result.ok()) << result.message;
    EXPECT_EQ(total(counts), 1);
 
+   // The host names the plugin before each of its lines: the plugin does not name itself.
+   ASSERT_FALSE(host.logs().empty());
+   for (const LogLine& line : host.logs()) EXPECT_FALSE(line.text.starts_with("dokploy:")) << line.text;
+
    counts = measured(emulator(), "delete", [&] { result = backend.remove(spec.machine_id); });
    ASSERT_TRUE(result.ok()) << result.message;
    EXPECT_EQ(total(counts), 1);
