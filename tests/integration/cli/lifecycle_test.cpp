@@ -21,6 +21,15 @@ class Lifecycle : public CliTest {
       const auto result = run({"create"}, {{"FAKE_SSH_PORT", "2200"}});
       ASSERT_EQ(result.exit_code, 0) << result.err;
    }
+   // A create that fails through `failure`, then a status that answers NotFound, even where the
+   // platform calls the workspace running (a service the failed create left behind).
+   void fail_create_then_expect_not_found(const std::pair<std::string, std::string>& failure) {
+      const auto created = run({"create"}, {{"FAKE_SSH_PORT", "2200"}, {failure.first, failure.second}});
+      ASSERT_EQ(created.exit_code, 1) << created.err;
+      const auto status = run({"status"}, {{"FAKE_STATE", "running"}, {"FAKE_SSH_PORT", "2200"}});
+      EXPECT_EQ(status.exit_code, 0) << status.err;
+      EXPECT_EQ(status.out, "NotFound\n");
+   }
    // Checks the convention of every failure: nothing on stdout, and a last stderr line from
    // dokploy-provider that says something.
    static void expect_actionable_failure(const ProcessResult& result) {
@@ -163,6 +172,48 @@ TEST_F(Lifecycle, InitChecksThePlatformAndExitsByTheKindOfFailure) {
    result = run({"init"}, {{"FAKE_FAIL", "config"}});
    EXPECT_EQ(result.exit_code, 2);
    expect_actionable_failure(result);
+}
+
+// DevPod keeps a machine whose create failed (`devpod machine create`) and runs `command` on it
+// every few seconds while it waits for its agent: status must send it back to create, and
+// command must say at once that the create failed, when, why and what to run.
+TEST_F(Lifecycle, AfterAFailedCreateStatusIsNotFoundAndCommandFailsAtOnceNamingTheCreate) {
+   fail_create_then_expect_not_found({"FAKE_FAIL", "remote"});
+
+   const auto command = run({"command"}, {{"COMMAND", "true"}, {"FAKE_SSH_PORT", "2200"}});
+   EXPECT_EQ(command.exit_code, 255);
+   EXPECT_EQ(command.out, "");
+   ASSERT_EQ(lines_of(command.err).size(), 1u) << command.err;
+   EXPECT_THAT(command.err,
+               StartsWith("dokploy-provider: command failed: the create of workspace m1 failed at 2"));
+   EXPECT_THAT(command.err, HasSubstr("(test.fake: FAKE_FAIL=remote makes create fail); run `devpod up` to "
+                                      "create it, or `devpod machine delete m1`\n"));
+
+   // A create that succeeds clears it.
+   create();
+   const auto after = run({"command"}, {{"COMMAND", "exit 7"}});
+   EXPECT_EQ(after.exit_code, 7) << after.err;
+}
+
+// The host checks the endpoint the backend reports; when that fails, the platform's service may
+// run on, but DevPod must not take the machine for a running one.
+TEST_F(Lifecycle, CreateWhoseEndpointNeverAnsweredLeavesAMachineThatIsNotFound) {
+   fail_create_then_expect_not_found({"FAKE_TRANSPORT_FAIL", "connect"});
+}
+
+// A machine folder no create wrote (DevPod removes the folder of a failed `devpod up`): the
+// credentials are missing because the workspace was never created, not because of another folder.
+TEST_F(Lifecycle, CommandForAMachineNeverCreatedSaysSoWithWhatToRun) {
+   const std::string key_plugin = copy_plugin(DPP_CLI_KEY_PLUGIN, "real", "dpp-key.so");
+   std::filesystem::create_directories(machine_folder());  // DevPod makes it before any verb
+   const auto result = run({"command"}, {{"COMMAND", "true"}, {"DOKPLOY_SSH_AUTH", key_plugin}});
+   EXPECT_EQ(result.exit_code, 255);
+   EXPECT_EQ(result.out, "");
+   ASSERT_EQ(lines_of(result.err).size(), 1u) << result.err;
+   EXPECT_EQ(result.err, "dokploy-provider: command failed: workspace m1 was never created from " +
+                             machine_folder() +
+                             " (no state file there); run `devpod up` to create it, or `devpod machine "
+                             "delete m1`\n");
 }
 
 // A line names where it comes from once: the host ("dokploy-provider") or the plugin (its id).
