@@ -11,10 +11,6 @@ namespace {
 
 using dpp::sdk::Error;
 
-std::string volume_name(const std::string& app_name, const std::string& volume) {
-   return app_name + "_" + volume;
-}
-
 Poco::Dynamic::Var text_or_null(const std::optional<std::string>& value) {
    return value ? Poco::Dynamic::Var(*value) : json::null();
 }
@@ -212,7 +208,7 @@ bool ApplicationDriver::converge_once(const ServiceView& view, const WorkspacePl
    const std::string app_name = view.app_name;
    const std::vector<json::Object> mounts = json::objects(json::array(row, "mounts"));
    for (const auto& volume : spec.volumes) {
-      const std::string wanted = volume_name(app_name, volume.name);
+      const std::string wanted = docker_volume_name(app_name, volume.name);
       json::Object existing;
       for (const json::Object& mount : mounts)
          if (json::text(mount, "mountPath") == volume.mount_path) existing = mount;
@@ -257,7 +253,7 @@ void ApplicationDriver::stop(const std::string& id) {
    api_.mutate("application.stop", body, Repeat::safe);
 }
 
-bool ApplicationDriver::remove(const std::string& id, const std::string& app_name, bool keep_volumes) {
+bool ApplicationDriver::remove(const std::string& id, bool) {
    Poco::JSON::Object body = json::body();
    body.set("applicationId", id);
    try {
@@ -266,11 +262,6 @@ bool ApplicationDriver::remove(const std::string& id, const std::string& app_nam
       if (!e.not_found()) throw;
       return false;
    }
-   // `docker service rm` leaves named volumes behind and Dokploy has no call to remove them.
-   if (!keep_volumes)
-      api_.host().warn("the Swarm service is gone, but Docker keeps its named volumes (",
-                       app_name.empty() ? std::string("<appName>") : app_name,
-                       "_*) on the server; remove them there with `docker volume rm` when no longer needed");
    return true;
 }
 

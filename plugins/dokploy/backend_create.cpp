@@ -38,6 +38,13 @@ WorkspacePlan plan_for(const WorkspaceSpec& spec, uint16_t port) {
    return WorkspacePlan{spec, port, service_name(spec.machine_id, port)};
 }
 
+// What Docker calls the service's named volumes (remembered so that delete can name them).
+std::vector<std::string> volume_names(const std::string& app_name, const WorkspaceSpec& spec) {
+   std::vector<std::string> names;
+   for (const auto& volume : spec.volumes) names.push_back(docker_volume_name(app_name, volume.name));
+   return names;
+}
+
 }  // namespace
 
 Placement DokployBackend::ensure_placement(const ProjectIndex& first_index) {
@@ -162,10 +169,12 @@ void DokployBackend::discard_failed(ServiceDriver& kind_driver, const ServiceVie
    }
    DokployApi::CleanupScope cleanup(*api_);
    try {
-      kind_driver.remove(view.id, view.app_name, /*keep_volumes=*/false);
+      kind_driver.remove(view.id, /*keep_volumes=*/false);
       MachineRecord::forget(host_);
       record = MachineRecord{};
-      host_.info("deleted the failed service '", view.name, "'");
+      report_removal({"the failed service '" + view.name + "'", view.app_name + "_",
+                      volume_names(view.app_name, spec), kind_driver.removes_volumes(),
+                      /*keep_volumes=*/false});
    } catch (const std::exception& e) {
       host_.error("could not delete the failed service '", view.name, "' (", e.what(),
                   "); delete it in Dokploy or run `devpod delete`");
@@ -205,6 +214,7 @@ WorkspaceInfo DokployBackend::create(const WorkspaceSpec& spec) {
       const bool duplicate = record.duplicate_possible;
       record = record_for(view, port, settings_.ssh_host.value_or(""));
       record.duplicate_possible = duplicate;
+      record.volumes = volume_names(view.app_name, spec);
       record.save(host_);
       return bring_up(kind_driver, view, spec, Mode::create, /*fresh=*/true, record, clock);
    } catch (...) {
@@ -264,6 +274,7 @@ WorkspaceInfo DokployBackend::bring_up(ServiceDriver& kind_driver, ServiceView v
          MachineRecord updated = record_for(view, port, ssh_host);
          updated.name = plan.name;
          updated.duplicate_possible = record.duplicate_possible;
+         updated.volumes = volume_names(view.app_name, spec);
          return updated;
       }();
       record.save(host_);

@@ -240,12 +240,22 @@ void DokployBackend::stop(const std::string& machine_id) {
    }
 }
 
+void DokployBackend::report_removal(const Removal& removal) {
+   const RemovalSummary summary = summarize(removal);
+   if (summary.volumes_left_unasked)
+      host_.warn(summary.text);
+   else
+      host_.info(summary.text);
+}
+
 void DokployBackend::remove(const std::string& machine_id, bool keep_volumes) {
    VerbDeadline deadline(*api_, kRemoveBudget, "delete");
    if (auto record = MachineRecord::load(host_, settings_.server.text);
        record && !record->duplicate_possible) {
-      if (driver(record->kind).remove(record->service_id, record->app_name, keep_volumes)) {
-         host_.info("deleted ", record->name, keep_volumes ? " (volumes kept)" : " with its volumes");
+      ServiceDriver& kind_driver = driver(record->kind);
+      if (kind_driver.remove(record->service_id, keep_volumes)) {
+         report_removal({record->name, record->app_name + "_", record->volumes, kind_driver.removes_volumes(),
+                         keep_volumes});
          MachineRecord::forget(host_);
          return;
       }
@@ -253,8 +263,12 @@ void DokployBackend::remove(const std::string& machine_id, bool keep_volumes) {
    const ProjectIndex index = fetch_index();
    const std::vector<IndexedService> services = index.machine_services(settings_.project_name, machine_id);
    for (const IndexedService& service : services) {
-      driver(service.kind).remove(service.id, service.app_name, keep_volumes);
-      host_.info("deleted ", service.name, keep_volumes ? " (volumes kept)" : " with its volumes");
+      ServiceDriver& kind_driver = driver(service.kind);
+      kind_driver.remove(service.id, keep_volumes);
+      // Without the machine's record the volumes' names are not known (project.all has no mounts).
+      const std::string prefix =
+          service.app_name.empty() ? requested_app_name(machine_id) + "-" : service.app_name + "_";
+      report_removal({service.name, prefix, std::nullopt, kind_driver.removes_volumes(), keep_volumes});
    }
    if (services.empty()) host_.info(machine_id, " has no service in Dokploy; nothing to delete");
    MachineRecord::forget(host_);

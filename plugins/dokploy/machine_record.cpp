@@ -44,6 +44,11 @@ std::optional<MachineRecord> MachineRecord::load(const dpp::sdk::Host& host, con
       }
       record.ssh_port = static_cast<uint16_t>(port.empty() ? 0 : number);
       record.duplicate_possible = json::flag(row, "duplicatePossible");
+      if (const json::Array volumes = json::array(row, "volumes")) {
+         record.volumes.emplace();
+         for (std::size_t i = 0; i < volumes->size(); ++i)
+            record.volumes->push_back(volumes->get(static_cast<unsigned>(i)).convert<std::string>());
+      }
       if ((kind != "compose" && kind != "application") || record.service_id.empty()) {
          host.debug("the machine state's service record is incomplete; looking the workspace up by name");
          return std::nullopt;
@@ -72,6 +77,11 @@ void MachineRecord::save(const dpp::sdk::Host& host) const {
    row.set("sshHost", ssh_host);
    row.set("sshPort", std::to_string(ssh_port));
    if (duplicate_possible) row.set("duplicatePossible", true);
+   if (volumes) {
+      Poco::JSON::Array names;
+      for (const std::string& volume : *volumes) names.add(volume);
+      row.set("volumes", names);
+   }
    host.state_set(kKey, json::write(row));
 }
 

@@ -45,4 +45,8 @@ std::string requested_app_name(std::string_view machine_id) {
    return std::string(kPrefix) + std::string(machine_id);
 }
 
+std::string docker_volume_name(std::string_view app_name, std::string_view volume) {
+   return std::string(app_name) + "_" + std::string(volume);
+}
+
 }  // namespace dpp::dokploy

@@ -27,4 +27,8 @@ std::optional<ParsedName> parse_service_name(std::string_view name);
 // the result stays within its 63 characters.
 std::string requested_app_name(std::string_view machine_id);
 
+// A named volume of a service as Docker calls it: "<appName>_<volume>" (a Compose project and a
+// Swarm service are both named after the appName, and the application driver names its mounts so).
+std::string docker_volume_name(std::string_view app_name, std::string_view volume);
+
 }  // namespace dpp::dokploy
