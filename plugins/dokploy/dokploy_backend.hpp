@@ -59,6 +59,7 @@ class DokployBackend final : public dpp::sdk::Backend {
    void discard_failed(ServiceDriver& driver, const ServiceView& view, const dpp::sdk::WorkspaceSpec& spec,
                        MachineRecord& record);
    std::string ssh_host_for(const std::string& server_ip);
+   void check_leftover_volumes(dpp::sdk::CheckReport& report, const ProjectIndex& index);
    // Logs the one line of a delete: a warning when volumes stay that were not asked to.
    void report_removal(const Removal& removal);
    MachineRecord record_for(const ServiceView& view, uint16_t port, const std::string& ssh_host) const;
