@@ -7,6 +7,7 @@
 #include "errors.hpp"
 #include "lifecycle/check_printer.hpp"
 #include "lifecycle/endpoint_checks.hpp"
+#include "lifecycle/failed_create.hpp"
 #include "lifecycle/verbs.hpp"
 #include "logging/logging.hpp"
 #include "options/host_options.hpp"
@@ -43,6 +44,9 @@ void check_machine(Session& session, CheckPrinter& printer) {
                      "run `create` for this machine, or check MACHINE_FOLDER");
    else
       printer.report("machine state", DPP_CHECK_PASS, state->path(), "");
+   if (state->failed_create)
+      printer.report("last create", DPP_CHECK_FAIL, failed_create_message(*state),
+                     "see the create's log above the failure in DevPod, or run it again with --debug");
 
    dpp_workspace_info info{};
    try {

@@ -18,7 +18,11 @@ class ApplicationDriver final : public ServiceDriver {
    void deploy(const std::string& id, const std::string& title) override;
    void start(const std::string& id) override;
    void stop(const std::string& id) override;
-   bool remove(const std::string& id, const std::string& app_name, bool keep_volumes) override;
+   bool remove(const std::string& id, bool keep_volumes) override;
+   // Dokploy's application.delete runs `docker service rm`, which leaves the named volumes to
+   // Docker, and no Dokploy call removes them (packages/server/src/utils/docker/utils.ts,
+   // removeService ignores its deleteVolumes argument).
+   bool removes_volumes() const override { return false; }
    std::string container_state(const ServiceView& view) override;
 
    static ServiceView view_of(const json::Object& row);

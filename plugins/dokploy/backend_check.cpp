@@ -1,5 +1,8 @@
 // check(): one line per thing `init` and `doctor` must prove, each saying exactly what to fix.
+#include <set>
+
 #include "dokploy_backend.hpp"
+#include "service_naming.hpp"
 #include "tls_context.hpp"
 
 namespace dpp::dokploy {
@@ -72,8 +75,9 @@ void DokployBackend::check(CheckReport& report) {
    }
 
    const Features& f = *features_;
+   std::optional<ProjectIndex> index_seen;
    try {
-      const ProjectIndex index = fetch_index();
+      const ProjectIndex& index = index_seen.emplace(fetch_index());
       const auto projects = index.named(settings_.project_name);
       if (settings_.environment_name && !f.environments)
          report.warn(
@@ -152,6 +156,55 @@ void DokployBackend::check(CheckReport& report) {
    report.pass("SSH endpoint", "workspaces answer SSH at " + host + ", ports " +
                                    std::to_string(settings_.port_low) + "-" +
                                    std::to_string(settings_.port_high));
+   if (index_seen)
+      check_leftover_volumes(report, *index_seen);
+   else
+      report.skip("leftover volumes", "not checked: the projects could not be listed");
+}
+
+// Volumes named like a workspace's ("devpod-<machine>-xxxxxx_<volume>") whose machine has no
+// service in any project this key sees: what `delete` of an application workspace leaves.
+void DokployBackend::check_leftover_volumes(CheckReport& report, const ProjectIndex& index) {
+   const std::string how_to_find =
+       "on the server, `docker volume ls --filter name=devpod-` lists workspace volumes; those of "
+       "deleted workspaces can go with `docker volume rm`";
+   QueryParams params;
+   if (settings_.server_id) params.emplace_back("serverId", *settings_.server_id);
+   json::Array listed;
+   try {
+      listed = json::as_array(api_->query("dockerVolume.getVolumes", params));
+   } catch (const ApiError& e) {
+      if (e.status() == DPP_E_CANCELLED) throw;
+      const std::string why =
+          e.not_found() ? "this Dokploy cannot list Docker volumes (no dockerVolume.getVolumes)"
+          : e.http_status() == 401 || e.http_status() == 403
+              ? "this API key may not read Docker on the server (Dokploy's docker permission)"
+              : std::string("listing Docker volumes failed: ") + e.what();
+      report.skip("leftover volumes", why + "; " + how_to_find);
+      return;
+   }
+   std::set<std::string> live;
+   for (const IndexedService& service : index.services())
+      if (const auto parsed = parse_service_name(service.name)) live.insert(parsed->machine_id);
+   std::vector<std::string> left;
+   for (const json::Object& volume : json::objects(listed)) {
+      const std::string name = json::text(volume, "Name");
+      const auto machine = volume_machine_id(name);
+      if (machine && !live.count(*machine)) left.push_back(name);
+   }
+   if (left.empty()) {
+      report.pass("leftover volumes", "no workspace volume outlived its workspace on the server");
+      return;
+   }
+   std::string names, command = "docker volume rm";
+   for (const std::string& name : left) {
+      names += (names.empty() ? "" : ", ") + name;
+      command += " " + name;
+   }
+   report.warn(
+       "leftover volumes",
+       std::to_string(left.size()) + " volume(s) of deleted workspaces remain on the server: " + names,
+       "if their files are not needed, run on the server: " + command);
 }
 
 }  // namespace dpp::dokploy

@@ -17,6 +17,7 @@
 #include "machine_record.hpp"
 #include "plugin_options.hpp"
 #include "project_index.hpp"
+#include "removal_summary.hpp"
 
 namespace dpp::dokploy {
 
@@ -58,6 +59,9 @@ class DokployBackend final : public dpp::sdk::Backend {
    void discard_failed(ServiceDriver& driver, const ServiceView& view, const dpp::sdk::WorkspaceSpec& spec,
                        MachineRecord& record);
    std::string ssh_host_for(const std::string& server_ip);
+   void check_leftover_volumes(dpp::sdk::CheckReport& report, const ProjectIndex& index);
+   // Logs the one line of a delete: a warning when volumes stay that were not asked to.
+   void report_removal(const Removal& removal);
    MachineRecord record_for(const ServiceView& view, uint16_t port, const std::string& ssh_host) const;
    dpp::sdk::WorkspaceInfo info_for(const std::string& status, const std::string& name,
                                     const std::string& ssh_host, uint16_t port,

@@ -66,6 +66,8 @@ class Emulator {
    void clear_faults() const { control("DELETE", "/__emulator/faults"); }
    nlohmann::json state() const { return control("GET", "/__emulator/state"); }
    nlohmann::json workspaces() const { return control("GET", "/__emulator/workspaces"); }
+   // The named volumes on the (emulated) server, sorted: `docker volume ls`.
+   nlohmann::json volumes() const { return control("GET", "/__emulator/volumes"); }
    nlohmann::json seed(int services, const std::string& project = "other-project") const;
    nlohmann::json restart() const { return control("POST", "/__emulator/restart"); }
    void set_version(const std::string& version) const;

@@ -17,6 +17,8 @@
   GET    /__emulator/state             every row, the runtime registry and the queue
   GET    /__emulator/workspaces        {key: {state, group, kind, serviceId, stopped, serverId,
                                         spec (the last WorkspaceSpec given to runner.up)}}
+  GET    /__emulator/volumes           the named volumes that exist, sorted (`docker volume ls`):
+                                        an application's outlive its delete, as in Docker
   POST   /__emulator/reset             runner.shutdown(), then an empty model, queue, fault list
                                         and request log (tokens, version and servers stay)
 """
@@ -55,6 +57,7 @@ class ControlApi:
             ("POST", "/__emulator/app-name-suffix"): lambda: self._suffix(body),
             ("GET", "/__emulator/state"): self._state,
             ("GET", "/__emulator/workspaces"): self._workspaces,
+            ("GET", "/__emulator/volumes"): lambda: self.emu.gate.runner.volumes(),
             ("POST", "/__emulator/reset"): self._reset,
         }.get(route)
         if handler is None:

@@ -146,6 +146,19 @@ class Deploys(unittest.TestCase):
         state = self.emu.control("GET", "state")
         self.assertEqual((state["applications"], state["mounts"], state["deployments"]), ([], [], []))
         self.assertEqual(self.emu.control("GET", "workspaces"), {})
+        # `docker service rm` leaves the named volume to Docker, and Dokploy lists it still.
+        self.assertEqual(self.emu.control("GET", "volumes"), ["home"])
+        self.assertEqual([v["Name"] for v in self.emu.ok("dockerVolume.getVolumes")], ["home"])
+
+    def test_volumes_cannot_be_listed_before_v0_29_14(self):
+        self.emu.control("POST", "version", {"version": "v0.26.0"})
+        status, _ = self.emu.call("dockerVolume.getVolumes")
+        self.assertEqual(status, 404)
+        self.emu.control("POST", "version", {"version": "v0.29.14"})
+        self.assertEqual(self.emu.ok("dockerVolume.getVolumes"), [])
+        status, _ = self.emu.call("dockerVolume.getVolumes", {"serverId": "no-such-server"})
+        self.assertEqual(status, 404)
+        self.assertEqual(self.emu.ok("dockerVolume.getVolumes", {"serverId": "remote-1"}), [])
 
     def test_project_remove_leaves_workspaces_running(self):
         app = self.emu.new_application()
@@ -255,6 +268,10 @@ class Deploys(unittest.TestCase):
         containers = self.emu.ok("docker.getContainersByAppNameMatch",
                                  {"appName": comp["appName"], "appType": "docker-compose"})
         self.assertEqual([c["state"] for c in containers], ["running"])
+        # `docker compose down --volumes` removes the project's volumes.
+        self.assertEqual(self.emu.control("GET", "volumes"), [comp["appName"] + "_home"])
+        self.emu.ok("compose.delete", {"composeId": comp["composeId"], "deleteVolumes": True})
+        self.assertEqual(self.emu.control("GET", "volumes"), [])
 
 
 if __name__ == "__main__":

@@ -63,7 +63,7 @@ TEST_F(RequestCounts, EveryVerbCostsWhatTheDesignSays) {
       };
       std::vector<CheckLine> lines;
       const auto init = verb("init", [&](BackendUnderTest& b) { return b.check(lines); });
-      EXPECT_EQ(total(init), 3) << "health, version, project.all";
+      EXPECT_EQ(total(init), 4) << "health, version, project.all, dockerVolume.getVolumes";
       verb("create", [&](BackendUnderTest& b) { return b.create(spec); });
       EXPECT_EQ(total(verb("status", [&](BackendUnderTest& b) { return b.status(spec.machine_id); })), 1);
       EXPECT_LE(total(verb("stop", [&](BackendUnderTest& b) { return b.stop(spec.machine_id); })), 2);
