@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 
+#include "deploy_failure.hpp"
 #include "dokploy_backend.hpp"
 #include "port_allocator.hpp"
 #include "service_naming.hpp"
@@ -36,6 +37,14 @@ class SpecDeadline {
 
 WorkspacePlan plan_for(const WorkspaceSpec& spec, uint16_t port) {
    return WorkspacePlan{spec, port, service_name(spec.machine_id, port)};
+}
+
+// What a deployment log must never show: the values the workspace's environment carries (its
+// host key, the authorized key or password hash).
+std::vector<std::string> secret_values(const WorkspaceSpec& spec) {
+   std::vector<std::string> values;
+   for (const auto& [name, value] : spec.env) values.push_back(value);
+   return values;
 }
 
 }  // namespace
@@ -152,6 +161,18 @@ uint16_t DokployBackend::reallocate_port(const std::string& machine_id, const st
    std::set<uint16_t> taken = index.ports_in_use(service_id);
    taken.insert(avoid.begin(), avoid.end());
    return choose_port(machine_id, settings_.port_low, settings_.port_high, taken);
+}
+
+std::string DokployBackend::port_conflict(const DeployFailure& failure, const ServiceView& view,
+                                          uint16_t port) {
+   for (const std::string& line : failure.log_lines)
+      if (is_port_conflict(line)) return line;
+   if (is_port_conflict(failure.error_message)) return failure.error_message;
+   // Without a log (Dokploy before deployment.readLogs), a concurrent create that took the port is
+   // still visible: its service's name claims it.
+   if (failure.log_lines.empty() && fetch_index().ports_in_use(view.id).count(port))
+      return "the deploy failed and another workspace's service claims the port";
+   return "";
 }
 
 void DokployBackend::discard_failed(ServiceDriver& kind_driver, const ServiceView& view,
@@ -308,13 +329,15 @@ WorkspaceInfo DokployBackend::bring_up(ServiceDriver& kind_driver, ServiceView v
          DeployResult result = monitor.deploy(view, deploy_now, title);
          view = result.view;
          if (!result.succeeded) {
-            if (is_port_conflict(result.error) && moves < kMaxPortMoves) {
-               move_port(result.error);
+            const DeployFailure failure = read_deploy_failure(*api_, view, result.failed, secret_values(spec),
+                                                              features().version.text());
+            if (const std::string conflict = port_conflict(failure, view, port);
+                !conflict.empty() && moves < kMaxPortMoves) {
+               move_port(conflict);
                continue;
             }
-            const std::string containers = kind_driver.container_state(view);
-            throw Error(DPP_E_REMOTE, "the deploy of '" + view.name + "' failed: " + result.error +
-                                          (containers.empty() ? "" : " (" + containers + ")"));
+            throw Error(DPP_E_REMOTE, "the deploy of '" + view.name + "' failed" +
+                                          failure.describe(kind_driver.container_state(view)));
          }
          host_.info("dokploy: deployed ", view.name, " (", clock.text(), ")");
       }

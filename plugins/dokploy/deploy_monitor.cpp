@@ -150,24 +150,15 @@ DeployResult DeployMonitor::deploy(const ServiceView& before, bool deploy_now, c
                seen_running = false;
                continue;
             }
-            return {true, "", *view};
+            return {true, std::nullopt, *view};
          }
-         if (ours->status == "error")
-            return {false,
-                    ours->error_message.empty() ? "Dokploy gave no error message" : ours->error_message,
-                    *view};
+         if (ours->status == "error") return {false, ours, *view};
          if (ours->status == "cancelled") lost = true;
          if (ours->status == "running" && view->status == "idle" && seen_running) lost = true;
       } else {
          // Servers that write the deployment row late (or not at all) still move the status.
-         if (seen_running && view->status == "done") return {true, "", *view};
-         if (seen_running && view->status == "error") {
-            const auto newest = view->newest();
-            return {false,
-                    newest && !newest->error_message.empty() ? newest->error_message
-                                                             : "Dokploy gave no error message",
-                    *view};
-         }
+         if (seen_running && view->status == "done") return {true, std::nullopt, *view};
+         if (seen_running && view->status == "error") return {false, view->newest(), *view};
          if (view->status == "idle" && (seen_running || previous_status == "done" ||
                                         previous_status == "error" || previous_status == "running"))
             lost = true;

@@ -26,8 +26,8 @@ class Stopwatch {
 
 struct DeployResult {
    bool succeeded = false;
-   std::string error;  // Dokploy's errorMessage of the failed deployment
-   ServiceView view;   // as last read
+   std::optional<Deployment> failed;  // the failed deployment, when Dokploy lists it
+   ServiceView view;                  // as last read
 };
 
 enum class EndpointResult { answers, other_host_key };

@@ -185,6 +185,10 @@ void Emulator::set_version(const std::string& version) const {
    control("POST", "/__emulator/version", {{"version", version}});
 }
 
+void Emulator::set_ingress_routes(bool routes) const {
+   control("POST", "/__emulator/ingress", {{"routes", routes}});
+}
+
 std::vector<nlohmann::json> Emulator::services() const {
    std::vector<nlohmann::json> out;
    const nlohmann::json snapshot = state();

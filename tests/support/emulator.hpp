@@ -69,6 +69,9 @@ class Emulator {
    nlohmann::json seed(int services, const std::string& project = "other-project") const;
    nlohmann::json restart() const { return control("POST", "/__emulator/restart"); }
    void set_version(const std::string& version) const;
+   // false: Swarm's routing mesh stops forwarding, so applications deployed from now on refuse
+   // connections on their ingress-published ports while their tasks run (reset: true).
+   void set_ingress_routes(bool routes) const;
    void reset() const { control("POST", "/__emulator/reset"); }
    // Every application and compose service in the emulator's model.
    std::vector<nlohmann::json> services() const;
