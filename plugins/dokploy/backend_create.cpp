@@ -256,7 +256,9 @@ WorkspaceInfo DokployBackend::bring_up(ServiceDriver& kind_driver, ServiceView v
    std::set<uint16_t> avoid;
    uint16_t port = 0;
    if (auto parsed = parse_service_name(view.name)) port = parsed->port;
-   bool apply_plan = mode == Mode::create;
+   // start brings the workspace up with the options as they are now (a DOKPLOY_SSH_PUBLISH_MODE
+   // changed since create, say); it leaves alone a deploy that is under way.
+   bool apply_plan = mode == Mode::create || view.status != "running";
    if (port == 0) {
       port = reallocate_port(spec.machine_id, view.id, avoid);
       apply_plan = true;
@@ -343,7 +345,9 @@ WorkspaceInfo DokployBackend::bring_up(ServiceDriver& kind_driver, ServiceView v
       }
       must_deploy = false;
 
-      const EndpointResult endpoint = monitor.wait_for_endpoint(view, ssh_host, port);
+      IngressWatch ingress(host_, *application_, view, port,
+                           std::chrono::milliseconds(settings_.poll_interval_ms));
+      const EndpointResult endpoint = monitor.wait_for_endpoint(view, ssh_host, port, &ingress);
       if (endpoint == EndpointResult::answers) return info_for("done", plan.name, ssh_host, port, "");
       move_port(ssh_host + ":" + std::to_string(port) + " answers with another host key");
    }

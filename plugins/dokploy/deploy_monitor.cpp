@@ -183,7 +183,7 @@ DeployResult DeployMonitor::deploy(const ServiceView& before, bool deploy_now, c
 }
 
 std::optional<EndpointResult> DeployMonitor::probe_endpoint(const std::string& host_name, uint16_t port,
-                                                            std::string& reason) {
+                                                            std::string& reason, bool* refused) {
    const dpp::sdk::Host& host = api_.host();
    uint32_t timeout = 5000;
    if (api_.deadline()) {
@@ -205,12 +205,13 @@ std::optional<EndpointResult> DeployMonitor::probe_endpoint(const std::string& h
                      "cannot check " + host_name + ":" + std::to_string(port) + ": " + reason);
       default:
          if (reason.empty()) reason = dpp_strerror(status);
+         if (refused) *refused = connection_refused(status, reason);
          return std::nullopt;
    }
 }
 
 EndpointResult DeployMonitor::wait_for_endpoint(const ServiceView& view, const std::string& host_name,
-                                                uint16_t port) {
+                                                uint16_t port, IngressWatch* ingress) {
    const dpp::sdk::Host& host = api_.host();
    const std::string where = host_name + ":" + std::to_string(port);
    host.info("dokploy: waiting for the workspace's SSH server at ", where, " (", clock_.text(), ")");
@@ -221,12 +222,17 @@ EndpointResult DeployMonitor::wait_for_endpoint(const ServiceView& view, const s
       if (host.cancelled()) throw Error(DPP_E_CANCELLED, "cancelled by the user");
       if (api_.deadline() && Clock::now() >= *api_.deadline()) {
          const std::string containers = driver_.container_state(view);
-         throw Error(DPP_E_TIMEOUT, "the workspace " + view.name + " was deployed but its SSH server at " +
-                                        where + " did not answer within " + clock_.text() +
-                                        " (DOKPLOY_CREATE_TIMEOUT; last: " + reason + ")" +
-                                        (containers.empty() ? "" : "; " + containers));
+         throw Error(
+             DPP_E_TIMEOUT,
+             "the workspace " + view.name + " was deployed but its SSH server at " + where +
+                 " did not answer within " + clock_.text() + " (DOKPLOY_CREATE_TIMEOUT; last: " + reason +
+                 ")" + (containers.empty() ? "" : "; " + containers) +
+                 (ingress && ingress->suspect()
+                      ? "; if Swarm's routing mesh does not forward on this server, " + unrouted_ingress_fix()
+                      : ""));
       }
-      if (auto result = probe_endpoint(host_name, port, reason)) {
+      bool refused = false;
+      if (auto result = probe_endpoint(host_name, port, reason, &refused)) {
          if (*result == EndpointResult::answers)
             host.info("dokploy: ", where, " answers with the workspace's host key (", clock_.text(), ")");
          return *result;
@@ -236,6 +242,7 @@ EndpointResult DeployMonitor::wait_for_endpoint(const ServiceView& view, const s
          last_progress = Clock::now();
       }
       host.debug("dokploy: ", where, " does not answer yet: ", reason);
+      if (ingress) ingress->after_probe(refused, where);
       pause(interval);
    }
 }

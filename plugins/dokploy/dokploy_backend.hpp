@@ -45,6 +45,9 @@ class DokployBackend final : public dpp::sdk::Backend {
    enum class Mode { create, start };
 
    const Features& features();
+   // doctor with a machine: whether its application's SSH port is reachable through the way it
+   // is published (a routing mesh that does not forward is reported with the fix).
+   void check_publishing(dpp::sdk::CheckReport& report);
    ServiceDriver& driver(ServiceKind kind);
    ProjectIndex fetch_index();
    Located locate(const std::string& machine_id, bool full_row);
