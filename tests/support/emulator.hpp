@@ -89,6 +89,10 @@ class Emulator {
    std::unique_ptr<ChildProcess> process_;
 };
 
+// One emulator per test process whose deploys start real Debian workspaces (runner "workspace",
+// needs root), with short queue and deploy delays; reset it before each test.
+Emulator& workspace_emulator();
+
 // A random hex string (a token or password for one test run; never a fixture on disk).
 std::string random_hex(std::size_t bytes);
 
