@@ -279,9 +279,13 @@ std::vector<SwarmTask> ApplicationDriver::tasks(const ServiceView& view) {
    if (!view.server_id.empty()) params.emplace_back("serverId", view.server_id);
    std::vector<SwarmTask> out;
    for (const json::Object& task :
-        json::objects(json::as_array(api_.query("docker.getServiceContainersByAppName", params))))
-      out.push_back({json::text(task, "name"), json::text(task, "state"), json::text(task, "currentState"),
-                     json::text(task, "error")});
+        json::objects(json::as_array(api_.query("docker.getServiceContainersByAppName", params)))) {
+      // Dokploy strips "Error: " from "Error: {{.Error}}", which leaves "Error:" when there is none.
+      std::string error = json::text(task, "error");
+      if (error == "Error:") error.clear();
+      out.push_back(
+          {json::text(task, "name"), json::text(task, "state"), json::text(task, "currentState"), error});
+   }
    return out;
 }
 

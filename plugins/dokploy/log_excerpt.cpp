@@ -17,8 +17,9 @@ constexpr std::size_t kShortestSecret = 8;
 // A run of base64 characters this long, with upper and lower case and digits, is key material.
 constexpr std::size_t kRandomRun = 32;
 
-// Dokploy's own lines that come with every failed deploy and say nothing about why.
-constexpr std::array<std::string_view, 2> kGenericLines = {
+// Dokploy's own lines that come with every deploy, or every failed one, and say nothing about why.
+constexpr std::array<std::string_view, 3> kGenericLines = {
+    "Initializing deployment",
     "Error occurred ❌, check the logs for details.",
     "Error: ❌ Script execution failed",
 };

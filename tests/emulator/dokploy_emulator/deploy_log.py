@@ -8,6 +8,7 @@ when the row itself could not be made): the cause is in this log, which `deploym
 reads back from v0.30 and the web interface shows in every version."""
 from __future__ import annotations
 
+import textwrap
 from typing import Optional
 
 from workspace_runner.api import RunnerError, WorkspaceSpec
@@ -51,10 +52,13 @@ def check_pull(spec: WorkspaceSpec) -> None:
 
 
 def _box(lines: list[str]) -> list[str]:
-    """boxen(…, {width: 80, borderStyle: "double", padding: {left: 1, right: 1, bottom: 1}})."""
+    """boxen(…, {width: 80, borderStyle: "double", padding: {left: 1, right: 1, bottom: 1}}) as
+    v0.30.2 prints it: a blank line above and below, long lines wrapped."""
     inner = _BOX_WIDTH - 2
-    body = [f"║ {line}".ljust(inner + 1) + "║" for line in lines]
-    return ["╔" + "═" * inner + "╗", *body, "║" + " " * inner + "║", "╚" + "═" * inner + "╝"]
+    wrapped = [part for line in lines for part in textwrap.wrap(line, inner - 2)]
+    blank = "║" + " " * inner + "║"
+    body = [f"║ {line}".ljust(inner + 1) + "║" for line in wrapped]
+    return ["╔" + "═" * inner + "╗", blank, *body, blank, "╚" + "═" * inner + "╝"]
 
 
 def _service_of(spec: WorkspaceSpec, app_name: str) -> str:
@@ -112,7 +116,8 @@ class DeployLog:
                 # be made): Dokploy writes its message as it is.
                 lines = message.split("\n")
         else:
-            compose_failed = ["Error: ❌ Docker command failed", "Error: ❌ Script execution failed"]
+            # `exit 1` after this line ends the script: the outer "Script execution failed" never shows.
+            compose_failed = ["Error: ❌ Docker command failed"]
             if isinstance(error, ImagePullError):
                 service = _service_of(specs[0], self.app_name) if specs else "workspace"
                 lines = [f" {service} Pulling", f" {service} Error {message}",

@@ -268,9 +268,13 @@ class Model:
         with self.lock:
             app_name = service["appName"]
             created = now_iso()
-            stamp = created.replace(":", "-").replace(".", "-")
+            # format(new Date(), "yyyy-MM-dd:HH:mm:ss") under LOGS_PATH (/etc/dokploy/logs).
+            stamp = created[:10] + ":" + created[11:19]
+            log_path = f"/etc/dokploy/logs/{app_name}/{app_name}-{stamp}.log"
+            # createDeployment*() starts the file before the job runs.
+            self.logs[log_path] = ["Initializing deployment"]
             row = {"deploymentId": new_id(), "title": title, "description": description,
-                   "status": status, "logPath": f"/etc/dokploy/logs/{app_name}/{app_name}-{stamp}.log",
+                   "status": status, "logPath": log_path,
                    "pid": None,
                    "applicationId": service["applicationId"] if kind == "application" else None,
                    "composeId": service["composeId"] if kind == "compose" else None,

@@ -221,7 +221,7 @@ class Deploys(unittest.TestCase):
         one = lambda: self.emu.ok("compose.one", {"composeId": comp["composeId"]})
         self.emu.wait_for(lambda: one()["composeStatus"] == "error")
         self.assertEqual(one()["deployments"][0]["status"], "error")
-        self.assertIn("empty compose file\nError: ❌ Docker command failed", self.log_of(one()["deployments"][0]))
+        self.assertIn("empty compose file\nError: ❌ Docker command failed\n", self.log_of(one()["deployments"][0]))
         removed = self.emu.ok("compose.delete", {"composeId": comp["composeId"], "deleteVolumes": True})
         self.assertEqual(removed["composeId"], comp["composeId"])
         self.assertEqual(self.emu.control("GET", "state")["compose"], [])

@@ -45,10 +45,12 @@ class DeployLogs(QuickDeploys):
         app = self.emu.new_application(image=UNRESOLVABLE)
         deployment = self.deploy(app, "error")
         self.assertIsNone(deployment["errorMessage"])
-        self.assertTrue(deployment["logPath"].startswith(f"/etc/dokploy/logs/{app['appName']}/"))
+        self.assertRegex(deployment["logPath"], rf"^/etc/dokploy/logs/{app['appName']}/{app['appName']}-"
+                                                r"\d{4}-\d\d-\d\d:\d\d:\d\d:\d\d\.log$")
         status, text = self.read_logs(deployment)
         self.assertEqual(status, 200)
-        self.assertEqual(text, f"Pulling {UNRESOLVABLE}\n"
+        self.assertEqual(text, "Initializing deployment\n"
+                               f"Pulling {UNRESOLVABLE}\n"
                                'Error response from daemon: Get "https://registry.invalid/v2/": dial tcp: '
                                "lookup registry.invalid on 127.0.0.53:53: no such host\n"
                                "❌ Pulling image failed\n"
@@ -68,7 +70,7 @@ class DeployLogs(QuickDeploys):
         app = self.emu.new_application()
         deployment = self.deploy(app, "done")
         self.assertEqual(self.read_logs(deployment)[1],
-                         "Pulling debian:12\nStatus: Image is up to date for debian:12\ndebian:12\n"
+                         "Initializing deployment\nPulling debian:12\nStatus: Image is up to date for debian:12\ndebian:12\n"
                          "✅ Pulling image completed.\n")
 
     def test_a_compose_pull_failure_shows_compose_output_and_dokploys_lines(self):
@@ -83,12 +85,13 @@ class DeployLogs(QuickDeploys):
         deployment = self.emu.ok("deployment.allByCompose", {"composeId": comp["composeId"]})[0]
         self.assertIsNone(deployment["errorMessage"])
         lines = self.read_logs(deployment)[1].splitlines()
-        self.assertEqual(lines[0], "File 'docker-compose.yml' created: ✅")
-        self.assertIn(f"║ App Name: {comp['appName']}", lines[2])
-        self.assertEqual(lines[-5:], [
+        self.assertEqual(lines[:2], ["Initializing deployment", "File 'docker-compose.yml' created: ✅"])
+        self.assertEqual(lines[3], "║" + " " * 78 + "║")
+        self.assertIn(f"║ App Name: {comp['appName']}", lines[4])
+        self.assertEqual(lines[-4:], [
             'Error response from daemon: Get "https://registry.invalid/v2/": dial tcp: lookup registry.invalid '
             "on 127.0.0.53:53: no such host",
-            "Error: ❌ Docker command failed", "Error: ❌ Script execution failed", "",
+            "Error: ❌ Docker command failed", "",
             "Error occurred ❌, check the logs for details."])
 
     def test_read_logs_of_an_unknown_deployment_is_not_found(self):

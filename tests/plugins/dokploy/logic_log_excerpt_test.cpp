@@ -10,7 +10,8 @@ using Lines = std::vector<std::string>;
 
 TEST(LogExcerpt, KeepsTheLastMeaningfulLinesInOrder) {
    const std::string log =
-       "Pulling x\n\n   \n3f4ca61aafcd: Pulling fs layer\n3f4ca61aafcd: Extracting [=>   ]\n"
+       "Initializing deployment\nPulling x\n\n   \n3f4ca61aafcd: Pulling fs layer\n3f4ca61aafcd: Extracting "
+       "[=>   ]\n"
        "Error response from daemon: boom\n❌ Pulling image failed\n\nError occurred ❌, check the logs for "
        "details.\n";
    EXPECT_EQ(log_excerpt(log, {}),
