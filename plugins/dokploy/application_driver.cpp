@@ -265,16 +265,28 @@ bool ApplicationDriver::remove(const std::string& id, bool) {
    return true;
 }
 
+std::vector<SwarmTask> ApplicationDriver::tasks(const ServiceView& view) {
+   QueryParams params = {{"appName", view.app_name}};
+   if (!view.server_id.empty()) params.emplace_back("serverId", view.server_id);
+   std::vector<SwarmTask> out;
+   for (const json::Object& task :
+        json::objects(json::as_array(api_.query("docker.getServiceContainersByAppName", params)))) {
+      // Dokploy strips "Error: " from "Error: {{.Error}}", which leaves "Error:" when there is none.
+      std::string error = json::text(task, "error");
+      if (error == "Error:") error.clear();
+      out.push_back(
+          {json::text(task, "name"), json::text(task, "state"), json::text(task, "currentState"), error});
+   }
+   return out;
+}
+
 std::string ApplicationDriver::container_state(const ServiceView& view) {
    if (view.app_name.empty()) return "";
    try {
-      QueryParams params = {{"appName", view.app_name}};
-      if (!view.server_id.empty()) params.emplace_back("serverId", view.server_id);
-      const json::Array tasks = json::as_array(api_.query("docker.getServiceContainersByAppName", params));
       std::string out;
-      for (const json::Object& task : json::objects(tasks)) {
-         out += (out.empty() ? "" : ", ") + json::text(task, "name") + " " + json::text(task, "currentState");
-         if (!json::text(task, "error").empty()) out += " (" + json::text(task, "error") + ")";
+      for (const SwarmTask& task : tasks(view)) {
+         out += (out.empty() ? "" : ", ") + task.name + " " + task.current_state;
+         if (!task.error.empty()) out += " (" + task.error + ")";
       }
       return out.empty() ? "Swarm shows no task for it" : "tasks: " + out;
    } catch (const dpp::sdk::Error&) {

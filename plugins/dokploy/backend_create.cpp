@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 
+#include "deploy_failure.hpp"
 #include "dokploy_backend.hpp"
 #include "port_allocator.hpp"
 #include "service_naming.hpp"
@@ -43,6 +44,14 @@ std::vector<std::string> volume_names(const std::string& app_name, const Workspa
    std::vector<std::string> names;
    for (const auto& volume : spec.volumes) names.push_back(docker_volume_name(app_name, volume.name));
    return names;
+}
+
+// What a deployment log must never show: the values the workspace's environment carries (its
+// host key, the authorized key or password hash).
+std::vector<std::string> secret_values(const WorkspaceSpec& spec) {
+   std::vector<std::string> values;
+   for (const auto& [name, value] : spec.env) values.push_back(value);
+   return values;
 }
 
 }  // namespace
@@ -161,6 +170,18 @@ uint16_t DokployBackend::reallocate_port(const std::string& machine_id, const st
    return choose_port(machine_id, settings_.port_low, settings_.port_high, taken);
 }
 
+std::string DokployBackend::port_conflict(const DeployFailure& failure, const ServiceView& view,
+                                          uint16_t port) {
+   for (const std::string& line : failure.log_lines)
+      if (is_port_conflict(line)) return line;
+   if (is_port_conflict(failure.error_message)) return failure.error_message;
+   // Without a log (Dokploy before deployment.readLogs), a concurrent create that took the port is
+   // still visible: its service's name claims it.
+   if (failure.log_lines.empty() && fetch_index().ports_in_use(view.id).count(port))
+      return "the deploy failed and another workspace's service claims the port";
+   return "";
+}
+
 void DokployBackend::discard_failed(ServiceDriver& kind_driver, const ServiceView& view,
                                     const WorkspaceSpec& spec, MachineRecord& record) {
    if (spec.keep_failed()) {
@@ -243,7 +264,9 @@ WorkspaceInfo DokployBackend::bring_up(ServiceDriver& kind_driver, ServiceView v
    std::set<uint16_t> avoid;
    uint16_t port = 0;
    if (auto parsed = parse_service_name(view.name)) port = parsed->port;
-   bool apply_plan = mode == Mode::create;
+   // start brings the workspace up with the options as they are now (a DOKPLOY_SSH_PUBLISH_MODE
+   // changed since create, say); it leaves alone a deploy that is under way.
+   bool apply_plan = mode == Mode::create || view.status != "running";
    if (port == 0) {
       port = reallocate_port(spec.machine_id, view.id, avoid);
       apply_plan = true;
@@ -317,19 +340,23 @@ WorkspaceInfo DokployBackend::bring_up(ServiceDriver& kind_driver, ServiceView v
          DeployResult result = monitor.deploy(view, deploy_now, title);
          view = result.view;
          if (!result.succeeded) {
-            if (is_port_conflict(result.error) && moves < kMaxPortMoves) {
-               move_port(result.error);
+            const DeployFailure failure = read_deploy_failure(*api_, view, result.failed, secret_values(spec),
+                                                              features().version.text());
+            if (const std::string conflict = port_conflict(failure, view, port);
+                !conflict.empty() && moves < kMaxPortMoves) {
+               move_port(conflict);
                continue;
             }
-            const std::string containers = kind_driver.container_state(view);
-            throw Error(DPP_E_REMOTE, "the deploy of '" + view.name + "' failed: " + result.error +
-                                          (containers.empty() ? "" : " (" + containers + ")"));
+            throw Error(DPP_E_REMOTE, "the deploy of '" + view.name + "' failed" +
+                                          failure.describe(kind_driver.container_state(view)));
          }
          host_.info("deployed ", view.name, " (", clock.text(), ")");
       }
       must_deploy = false;
 
-      const EndpointResult endpoint = monitor.wait_for_endpoint(view, ssh_host, port);
+      IngressWatch ingress(host_, *application_, view, port,
+                           std::chrono::milliseconds(settings_.poll_interval_ms));
+      const EndpointResult endpoint = monitor.wait_for_endpoint(view, ssh_host, port, &ingress);
       if (endpoint == EndpointResult::answers) return info_for("done", plan.name, ssh_host, port, "");
       move_port(ssh_host + ":" + std::to_string(port) + " answers with another host key");
    }

@@ -148,24 +148,15 @@ DeployResult DeployMonitor::deploy(const ServiceView& before, bool deploy_now, c
                seen_running = false;
                continue;
             }
-            return {true, "", *view};
+            return {true, std::nullopt, *view};
          }
-         if (ours->status == "error")
-            return {false,
-                    ours->error_message.empty() ? "Dokploy gave no error message" : ours->error_message,
-                    *view};
+         if (ours->status == "error") return {false, ours, *view};
          if (ours->status == "cancelled") lost = true;
          if (ours->status == "running" && view->status == "idle" && seen_running) lost = true;
       } else {
          // Servers that write the deployment row late (or not at all) still move the status.
-         if (seen_running && view->status == "done") return {true, "", *view};
-         if (seen_running && view->status == "error") {
-            const auto newest = view->newest();
-            return {false,
-                    newest && !newest->error_message.empty() ? newest->error_message
-                                                             : "Dokploy gave no error message",
-                    *view};
-         }
+         if (seen_running && view->status == "done") return {true, std::nullopt, *view};
+         if (seen_running && view->status == "error") return {false, view->newest(), *view};
          if (view->status == "idle" && (seen_running || previous_status == "done" ||
                                         previous_status == "error" || previous_status == "running"))
             lost = true;
@@ -189,7 +180,7 @@ DeployResult DeployMonitor::deploy(const ServiceView& before, bool deploy_now, c
 }
 
 std::optional<EndpointResult> DeployMonitor::probe_endpoint(const std::string& host_name, uint16_t port,
-                                                            std::string& reason) {
+                                                            std::string& reason, bool* refused) {
    const dpp::sdk::Host& host = api_.host();
    uint32_t timeout = 5000;
    if (api_.deadline()) {
@@ -211,12 +202,13 @@ std::optional<EndpointResult> DeployMonitor::probe_endpoint(const std::string& h
                      "cannot check " + host_name + ":" + std::to_string(port) + ": " + reason);
       default:
          if (reason.empty()) reason = dpp_strerror(status);
+         if (refused) *refused = connection_refused(status, reason);
          return std::nullopt;
    }
 }
 
 EndpointResult DeployMonitor::wait_for_endpoint(const ServiceView& view, const std::string& host_name,
-                                                uint16_t port) {
+                                                uint16_t port, IngressWatch* ingress) {
    const dpp::sdk::Host& host = api_.host();
    const std::string where = host_name + ":" + std::to_string(port);
    host.info("waiting for the workspace's SSH server at ", where, " (", clock_.text(), ")");
@@ -227,12 +219,17 @@ EndpointResult DeployMonitor::wait_for_endpoint(const ServiceView& view, const s
       if (host.cancelled()) throw Error(DPP_E_CANCELLED, "cancelled by the user");
       if (api_.deadline() && Clock::now() >= *api_.deadline()) {
          const std::string containers = driver_.container_state(view);
-         throw Error(DPP_E_TIMEOUT, "the workspace " + view.name + " was deployed but its SSH server at " +
-                                        where + " did not answer within " + clock_.text() +
-                                        " (DOKPLOY_CREATE_TIMEOUT; last: " + reason + ")" +
-                                        (containers.empty() ? "" : "; " + containers));
+         throw Error(
+             DPP_E_TIMEOUT,
+             "the workspace " + view.name + " was deployed but its SSH server at " + where +
+                 " did not answer within " + clock_.text() + " (DOKPLOY_CREATE_TIMEOUT; last: " + reason +
+                 ")" + (containers.empty() ? "" : "; " + containers) +
+                 (ingress && ingress->suspect()
+                      ? "; if Swarm's routing mesh does not forward on this server, " + unrouted_ingress_fix()
+                      : ""));
       }
-      if (auto result = probe_endpoint(host_name, port, reason)) {
+      bool refused = false;
+      if (auto result = probe_endpoint(host_name, port, reason, &refused)) {
          if (*result == EndpointResult::answers)
             host.info(where, " answers with the workspace's host key (", clock_.text(), ")");
          return *result;
@@ -242,6 +239,7 @@ EndpointResult DeployMonitor::wait_for_endpoint(const ServiceView& view, const s
          last_progress = Clock::now();
       }
       host.debug(where, " does not answer yet: ", reason);
+      if (ingress) ingress->after_probe(refused, where);
       pause(interval);
    }
 }

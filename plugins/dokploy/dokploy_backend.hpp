@@ -11,6 +11,7 @@
 
 #include "application_driver.hpp"
 #include "compose_driver.hpp"
+#include "deploy_failure.hpp"
 #include "deploy_monitor.hpp"
 #include "dokploy_api.hpp"
 #include "dokploy_version.hpp"
@@ -45,6 +46,9 @@ class DokployBackend final : public dpp::sdk::Backend {
    enum class Mode { create, start };
 
    const Features& features();
+   // doctor with a machine: whether its application's SSH port is reachable through the way it
+   // is published (a routing mesh that does not forward is reported with the fix).
+   void check_publishing(dpp::sdk::CheckReport& report);
    ServiceDriver& driver(ServiceKind kind);
    ProjectIndex fetch_index();
    Located locate(const std::string& machine_id, bool full_row);
@@ -56,6 +60,8 @@ class DokployBackend final : public dpp::sdk::Backend {
                                     MachineRecord& record, const Stopwatch& clock);
    uint16_t reallocate_port(const std::string& machine_id, const std::string& service_id,
                             std::set<uint16_t>& avoid);
+   // Why a failed deploy of `view` looks like `port` being taken by another service, or "".
+   std::string port_conflict(const DeployFailure& failure, const ServiceView& view, uint16_t port);
    void discard_failed(ServiceDriver& driver, const ServiceView& view, const dpp::sdk::WorkspaceSpec& spec,
                        MachineRecord& record);
    std::string ssh_host_for(const std::string& server_ip);

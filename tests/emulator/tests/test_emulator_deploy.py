@@ -46,6 +46,9 @@ class Deploys(unittest.TestCase):
         self.assertEqual(self.one(app)["applicationStatus"], expect)
         return listed()[0]
 
+    def log_of(self, deployment, tail=100):
+        return self.emu.ok("deployment.readLogs", {"deploymentId": deployment["deploymentId"], "tail": tail})
+
     def test_deploy_is_queued_then_running_then_done(self):
         app = self.emu.new_application()
         self.emu.ok("port.create", {"applicationId": app["applicationId"], "publishedPort": 2222,
@@ -85,14 +88,14 @@ class Deploys(unittest.TestCase):
         self.emu.control("POST", "faults", {"procedure": "application.deploy", "match": "nth", "nth": 1,
                                             "action": {"deploy_error": "pull access denied for nope"}})
         deployment = self.deploy_and_wait(app, expect="error")
-        self.assertEqual(deployment["errorMessage"], "pull access denied for nope")
+        self.assertIn("pull access denied for nope", self.log_of(deployment))
         self.deploy_and_wait(app, expect="done")  # only the first one
 
     def test_memory_limit_below_6mb_fails_at_deploy(self):
         app = self.emu.new_application()
         self.emu.ok("application.update", {"applicationId": app["applicationId"], "memoryLimit": "2g"})
         deployment = self.deploy_and_wait(app, expect="error")
-        self.assertEqual(deployment["errorMessage"], "Minimum memory limit allowed is 6MB")
+        self.assertIn("Minimum memory limit allowed is 6MB", self.log_of(deployment))
         self.emu.ok("application.update", {"applicationId": app["applicationId"], "memoryLimit": "2147483648",
                                            "cpuLimit": "500000000"})
         self.deploy_and_wait(app)
@@ -106,7 +109,7 @@ class Deploys(unittest.TestCase):
                                         "targetPort": 22, "protocol": "tcp", "publishMode": "ingress"})
         self.deploy_and_wait(first)
         deployment = self.deploy_and_wait(second, expect="error")
-        self.assertIn("2300", deployment["errorMessage"])
+        self.assertIn("port '2300' is already in use", self.log_of(deployment))
 
     def test_changes_apply_only_at_the_next_deploy(self):
         app = self.emu.new_application()
@@ -231,7 +234,7 @@ class Deploys(unittest.TestCase):
         one = lambda: self.emu.ok("compose.one", {"composeId": comp["composeId"]})
         self.emu.wait_for(lambda: one()["composeStatus"] == "error")
         self.assertEqual(one()["deployments"][0]["status"], "error")
-        self.assertTrue(one()["deployments"][0]["errorMessage"])
+        self.assertIn("empty compose file\nError: ❌ Docker command failed\n", self.log_of(one()["deployments"][0]))
         removed = self.emu.ok("compose.delete", {"composeId": comp["composeId"], "deleteVolumes": True})
         self.assertEqual(removed["composeId"], comp["composeId"])
         self.assertEqual(self.emu.control("GET", "state")["compose"], [])
@@ -253,7 +256,7 @@ class Deploys(unittest.TestCase):
         self.emu.ok("compose.deploy", {"composeId": comp["composeId"]})
         one = lambda: self.emu.ok("compose.one", {"composeId": comp["composeId"]})
         self.emu.wait_for(lambda: one()["deployments"][0]["status"] != "running")
-        self.assertEqual(one()["composeStatus"], "done", one()["deployments"][0]["errorMessage"])
+        self.assertEqual(one()["composeStatus"], "done", self.log_of(one()["deployments"][0]))
         workspaces = self.emu.control("GET", "workspaces")
         self.assertEqual(len(workspaces), 1)
         (key, ws), = workspaces.items()
