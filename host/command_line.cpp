@@ -19,8 +19,9 @@ CommandLine parse_command_line(int argc, char** argv) {
    app.fallthrough();
    app.add_flag("-v,--verbose", line.verbosity,
                 "More logging on stderr (-vv for trace); DEVPOD_DEBUG=true also enables debug");
-   app.add_option("--log-format", line.log_format, "Log line format on stderr")
-       ->check(CLI::IsMember({"text", "json"}));
+   app.add_option("--log-format", line.log_format,
+                  "Log line format on stderr (default: devpod when DevPod runs the provider, else text)")
+       ->check(CLI::IsMember({"text", "devpod", "json"}));
    app.add_option("--config", line.config_file,
                   "Read options from FILE (NAME=value lines); the environment wins");
    app.add_option("--machine-id", line.machine_id, "Machine to act on (default: MACHINE_ID)");

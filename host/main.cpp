@@ -27,6 +27,17 @@ int default_level(const std::string& verb, int verbosity, const Environment& env
    return DPP_LOG_INFO;
 }
 
+// DevPod sets DEVPOD (its own executable) for every machine verb, and the binary's variable of
+// provider.yaml (DOKPLOY_PROVIDER) for every verb, `init` included (pkg/provider/env.go,
+// pkg/binaries). It puts its own time and level word before each line we log.
+LogFormat log_format(const std::string& chosen, const Environment& env) {
+   if (chosen == "json") return LogFormat::json;
+   if (chosen == "devpod") return LogFormat::devpod;
+   if (chosen == "text") return LogFormat::text;
+   const bool run_by_devpod = env.get("DEVPOD").has_value() || env.get("DOKPLOY_PROVIDER").has_value();
+   return run_by_devpod ? LogFormat::devpod : LogFormat::text;
+}
+
 int run(const dpp::host::CommandLine& line, char** argv) {
    SessionSettings settings;
    std::error_code error;
@@ -37,12 +48,12 @@ int run(const dpp::host::CommandLine& line, char** argv) {
    settings.machine_id = line.machine_id;
    settings.machine_folder = line.machine_folder;
    configure_logging(default_level(line.verb, line.verbosity, settings.environment),
-                     line.log_format == "json" ? LogFormat::json : LogFormat::text);
+                     log_format(line.log_format, settings.environment));
    install_signal_handlers();
 
    Session session(std::move(settings));
    const std::string& verb = line.verb;
-   if (verb == "init") return verb_init(session, std::cerr);
+   if (verb == "init") return verb_init(session, std::cout, std::cerr);
    if (verb == "create") return verb_create(session, std::cout);
    if (verb == "delete") return verb_delete(session);
    if (verb == "start") return verb_start(session);

@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "errors.hpp"
+#include "lifecycle/failed_create.hpp"
 #include "lifecycle/signals.hpp"
 #include "lifecycle/verbs.hpp"
 #include "logging/logging.hpp"
@@ -47,12 +48,25 @@ Endpoint endpoint_from_backend(Session& session) {
    return endpoint;
 }
 
+// Loads the machine's credentials. A machine that has them not and whose folder no create ever
+// wrote was never created from here: say so rather than what the auth plugin misses.
+void prepare_credentials(Session& session, const MachineState& state) {
+   try {
+      session.auth().prepare(state.folder(), /*create_missing=*/false);
+   } catch (const ProviderError& e) {
+      if (state.existed() || e.exit_code() == kExitCancelled) throw;
+      throw TransportError(never_created_message(state));
+   }
+}
+
 }  // namespace
 
 int verb_command(Session& session, const std::string& command, int stdin_fd, int stdout_fd, int stderr_fd) {
    session.configure({.transport = true, .auth = true});
    MachineState& state = session.machine();
-   session.auth().prepare(state.folder(), /*create_missing=*/false);
+   // DevPod retries `command` while it waits for its agent: fail at once, and say why.
+   if (state.failed_create) throw TransportError(failed_create_message(state));
+   prepare_credentials(session, state);
    Endpoint endpoint = state.endpoint;
    const bool remembered = endpoint.known();
    if (!remembered) {

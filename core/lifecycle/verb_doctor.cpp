@@ -7,6 +7,7 @@
 #include "errors.hpp"
 #include "lifecycle/check_printer.hpp"
 #include "lifecycle/endpoint_checks.hpp"
+#include "lifecycle/failed_create.hpp"
 #include "lifecycle/verbs.hpp"
 #include "logging/logging.hpp"
 #include "options/host_options.hpp"
@@ -23,6 +24,19 @@ const char* state_name(int32_t state) {
       case DPP_WORKSPACE_RUNNING: return "running";
       case DPP_WORKSPACE_FAILED: return "failed";
       default: return "unknown";
+   }
+}
+
+// The machine's workspace host key, when its state and credentials are usable ("" otherwise:
+// check_machine reports why).
+std::string pinned_host_key(Session& session) {
+   try {
+      const MachineState& state = session.machine();
+      session.auth().prepare(state.folder(), false);
+      const char* key = session.auth().workspace_auth().host_public_key;
+      return key ? key : "";
+   } catch (const ProviderError&) {
+      return "";
    }
 }
 
@@ -43,6 +57,9 @@ void check_machine(Session& session, CheckPrinter& printer) {
                      "run `create` for this machine, or check MACHINE_FOLDER");
    else
       printer.report("machine state", DPP_CHECK_PASS, state->path(), "");
+   if (state->failed_create)
+      printer.report("last create", DPP_CHECK_FAIL, failed_create_message(*state),
+                     "see the create's log above the failure in DevPod, or run it again with --debug");
 
    dpp_workspace_info info{};
    try {
@@ -140,7 +157,9 @@ int verb_doctor(Session& session, std::ostream& out) {
       throw ProviderError(kExitUsage, "doctor found " + std::to_string(printer.failures()) + " problem(s)");
    }
    printer.report("configuration", DPP_CHECK_PASS, "all options are valid", "");
-   offer_endpoint_checks(session, "");  // as in init: lets a backend check a host key it pins itself
+   // With a machine, the backend's checks may look at its workspace, probing its endpoint with
+   // the machine's pinned host key; without, a backend can only check a host key it pins itself.
+   offer_endpoint_checks(session, session.has_machine() ? pinned_host_key(session) : "");
    for (Session::Role role : {Session::Role::backend, Session::Role::transport, Session::Role::auth}) {
       const PluginLibrary& plugin = session.plugin(role);
       printer.report(std::string("plugin ") + plugin.id(), DPP_CHECK_PASS,

@@ -3,6 +3,7 @@
 
 #include "errors.hpp"
 #include "lifecycle/endpoint_checks.hpp"
+#include "lifecycle/failed_create.hpp"
 #include "lifecycle/machine_lock.hpp"
 #include "lifecycle/verbs.hpp"
 #include "logging/logging.hpp"
@@ -24,6 +25,7 @@ void remember(Session& session, const Endpoint& endpoint) {
    state.auth_id = session.auth().plugin().id();
    state.transport_id = session.transport().plugin().id();
    state.unreachable_since_ms.reset();
+   state.failed_create.reset();
    state.save();
 }
 
@@ -54,12 +56,9 @@ dpp_workspace_auth prepare_machine(Session& session, bool create_credentials) {
    return auth;
 }
 
-}  // namespace
-
-int verb_create(Session& session, std::ostream& out) {
-   session.configure({.backend = true, .transport = true, .auth = true});
+// Creates the workspace of a locked machine.
+void create_workspace(Session& session, std::ostream& out) {
    MachineState& state = session.machine();
-   MachineLock lock(state.folder());
    const auto started = std::chrono::steady_clock::now();
    const dpp_workspace_auth auth = prepare_machine(session, /*create_credentials=*/true);
    WorkspaceSpec spec(session.config(), state.machine_id(), auth);
@@ -76,6 +75,20 @@ int verb_create(Session& session, std::ostream& out) {
        << "DEVPOD_MACHINE_PORT=" << endpoint.port << '\n'
        << "DEVPOD_MACHINE_USER=" << endpoint.user << '\n';
    out.flush();
+}
+
+}  // namespace
+
+int verb_create(Session& session, std::ostream& out) {
+   session.configure({.backend = true, .transport = true, .auth = true});
+   MachineState& state = session.machine();
+   MachineLock lock(state.folder());
+   try {
+      create_workspace(session, out);
+   } catch (const std::exception& e) {
+      record_failed_create(state, e.what());
+      throw;
+   }
    return kExitOk;
 }
 

@@ -19,7 +19,7 @@ std::optional<MachineRecord> MachineRecord::load(const dpp::sdk::Host& host, con
    try {
       text = host.state_get(kKey);
    } catch (const dpp::sdk::Error& e) {
-      host.debug("dokploy: cannot read the machine state (", e.what(), "); looking the workspace up by name");
+      host.debug("cannot read the machine state (", e.what(), "); looking the workspace up by name");
       return std::nullopt;
    }
    if (!text) return std::nullopt;
@@ -39,24 +39,28 @@ std::optional<MachineRecord> MachineRecord::load(const dpp::sdk::Host& host, con
       unsigned number = 0;
       const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), number);
       if (!port.empty() && (error != std::errc() || end != port.data() + port.size() || number > 65535)) {
-         host.debug("dokploy: the machine state's SSH port is not a port; looking the workspace up by name");
+         host.debug("the machine state's SSH port is not a port; looking the workspace up by name");
          return std::nullopt;
       }
       record.ssh_port = static_cast<uint16_t>(port.empty() ? 0 : number);
       record.duplicate_possible = json::flag(row, "duplicatePossible");
+      if (const json::Array volumes = json::array(row, "volumes")) {
+         record.volumes.emplace();
+         for (std::size_t i = 0; i < volumes->size(); ++i)
+            record.volumes->push_back(volumes->get(static_cast<unsigned>(i)).convert<std::string>());
+      }
       if ((kind != "compose" && kind != "application") || record.service_id.empty()) {
-         host.debug(
-             "dokploy: the machine state's service record is incomplete; looking the workspace up by name");
+         host.debug("the machine state's service record is incomplete; looking the workspace up by name");
          return std::nullopt;
       }
       if (record.server_url != server_url) {
-         host.debug("dokploy: the machine state belongs to ", record.server_url, ", not ", server_url,
+         host.debug("the machine state belongs to ", record.server_url, ", not ", server_url,
                     "; looking the workspace up by name");
          return std::nullopt;
       }
       return record;
    } catch (const std::exception& e) {
-      host.warn("dokploy: the machine state's service record is corrupt (", e.what(),
+      host.warn("the machine state's service record is corrupt (", e.what(),
                 "); looking the workspace up by name");
       return std::nullopt;
    }
@@ -73,6 +77,11 @@ void MachineRecord::save(const dpp::sdk::Host& host) const {
    row.set("sshHost", ssh_host);
    row.set("sshPort", std::to_string(ssh_port));
    if (duplicate_possible) row.set("duplicatePossible", true);
+   if (volumes) {
+      Poco::JSON::Array names;
+      for (const std::string& volume : *volumes) names.add(volume);
+      row.set("volumes", names);
+   }
    host.state_set(kKey, json::write(row));
 }
 

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <dpp/cpp/plugin.hpp>
 
@@ -22,6 +23,8 @@ struct MachineRecord {
    std::string server_id;
    std::string ssh_host;
    uint16_t ssh_port = 0;
+   // The Docker names of its named volumes; nullopt when not known (a record of an older version).
+   std::optional<std::vector<std::string>> volumes;
    // A create request's answer was lost and it was sent again: a duplicate may exist, so delete
    // looks for every service of the machine.
    bool duplicate_possible = false;

@@ -160,6 +160,21 @@ void Emulator::set_version(const std::string& version) const {
    control("POST", "/__emulator/version", {{"version", version}});
 }
 
+void Emulator::set_ingress_routes(bool routes) const {
+   control("POST", "/__emulator/ingress", {{"routes", routes}});
+}
+
+Emulator& workspace_emulator() {
+   static std::unique_ptr<Emulator> instance = [] {
+      EmulatorOptions options;
+      options.runner = "workspace";
+      options.queue_delay_ms = 100;
+      options.deploy_duration_ms = 100;
+      return std::make_unique<Emulator>(options);
+   }();
+   return *instance;
+}
+
 std::vector<nlohmann::json> Emulator::services() const {
    std::vector<nlohmann::json> out;
    const nlohmann::json snapshot = state();

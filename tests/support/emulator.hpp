@@ -66,9 +66,14 @@ class Emulator {
    void clear_faults() const { control("DELETE", "/__emulator/faults"); }
    nlohmann::json state() const { return control("GET", "/__emulator/state"); }
    nlohmann::json workspaces() const { return control("GET", "/__emulator/workspaces"); }
+   // The named volumes on the (emulated) server, sorted: `docker volume ls`.
+   nlohmann::json volumes() const { return control("GET", "/__emulator/volumes"); }
    nlohmann::json seed(int services, const std::string& project = "other-project") const;
    nlohmann::json restart() const { return control("POST", "/__emulator/restart"); }
    void set_version(const std::string& version) const;
+   // false: Swarm's routing mesh stops forwarding, so applications deployed from now on refuse
+   // connections on their ingress-published ports while their tasks run (reset: true).
+   void set_ingress_routes(bool routes) const;
    void reset() const { control("POST", "/__emulator/reset"); }
    // Every application and compose service in the emulator's model.
    std::vector<nlohmann::json> services() const;
@@ -85,6 +90,10 @@ class Emulator {
    int port_ = 0;
    std::unique_ptr<ChildProcess> process_;
 };
+
+// One emulator per test process whose deploys start real Debian workspaces (runner "workspace",
+// needs root), with short queue and deploy delays; reset it before each test.
+Emulator& workspace_emulator();
 
 // A random hex string (a token or password for one test run; never a fixture on disk).
 std::string random_hex(std::size_t bytes);

@@ -148,6 +148,8 @@ class Model:
             self.ports: dict[str, dict] = {}
             self.mounts: dict[str, dict] = {}
             self.deployments: dict[str, dict] = {}
+            # The deployment log files, by logPath: the lines Dokploy's deploy job wrote there.
+            self.logs: dict[str, list[str]] = {}
             self.runtime: dict[str, Runtime] = {}
 
     # ---- servers ---------------------------------------------------------------------------
@@ -266,9 +268,13 @@ class Model:
         with self.lock:
             app_name = service["appName"]
             created = now_iso()
-            stamp = created.replace(":", "-").replace(".", "-")
+            # format(new Date(), "yyyy-MM-dd:HH:mm:ss") under LOGS_PATH (/etc/dokploy/logs).
+            stamp = created[:10] + ":" + created[11:19]
+            log_path = f"/etc/dokploy/logs/{app_name}/{app_name}-{stamp}.log"
+            # createDeployment*() starts the file before the job runs.
+            self.logs[log_path] = ["Initializing deployment"]
             row = {"deploymentId": new_id(), "title": title, "description": description,
-                   "status": status, "logPath": f"/etc/dokploy/logs/{app_name}/{app_name}-{stamp}.log",
+                   "status": status, "logPath": log_path,
                    "pid": None,
                    "applicationId": service["applicationId"] if kind == "application" else None,
                    "composeId": service["composeId"] if kind == "compose" else None,
@@ -279,6 +285,18 @@ class Model:
             self.deployments[row["deploymentId"]] = row
             return row
 
+    def append_log(self, log_path: str, lines: list[str]) -> None:
+        """What the deploy job's `>> logPath` redirections add to the file."""
+        with self.lock:
+            if log_path:
+                self.logs.setdefault(log_path, []).extend(lines)
+
+    def log_tail(self, log_path: str, count: int) -> Optional[list[str]]:
+        """`tail -n count logPath`; None when there is no such file."""
+        with self.lock:
+            lines = self.logs.get(log_path)
+            return None if lines is None else list(lines[-count:])
+
     # ---- lookups -------------------------------------------------------------------------------
     def project_of_environment(self, environment_id: str) -> Optional[dict]:
         with self.lock:
@@ -288,6 +306,13 @@ class Model:
     def ports_of(self, application_id: str) -> list[dict]:
         with self.lock:
             return [p for p in self.ports.values() if p["applicationId"] == application_id]
+
+    def ingress_ports(self, app_name: str) -> set[int]:
+        """Published ports of the application `app_name` that go through Swarm's routing mesh."""
+        with self.lock:
+            apps = [a for a in self.applications.values() if a["appName"] == app_name]
+            return {p["publishedPort"] for a in apps for p in self.ports_of(a["applicationId"])
+                    if p.get("publishMode", "ingress") == "ingress"}
 
     def mounts_of(self, column: str, service_id: str) -> list[dict]:
         with self.lock:
@@ -315,6 +340,7 @@ class Model:
             row = self.applications.pop(application_id, None)
             if row is None:
                 return None
+            self._forget_logs("applicationId", application_id)
             for table, column in ((self.ports, "applicationId"), (self.mounts, "applicationId"),
                                   (self.deployments, "applicationId")):
                 for key in [k for k, v in table.items() if v.get(column) == application_id]:
@@ -326,10 +352,16 @@ class Model:
             row = self.compose.pop(compose_id, None)
             if row is None:
                 return None
+            self._forget_logs("composeId", compose_id)
             for table in (self.mounts, self.deployments):
                 for key in [k for k, v in table.items() if v.get("composeId") == compose_id]:
                     del table[key]
             return row
+
+    def _forget_logs(self, column: str, service_id: str) -> None:
+        """removeDeployments*: the service's log files go with its deployment rows."""
+        for deployment in self.deployments_of(column, service_id):
+            self.logs.pop(deployment["logPath"], None)
 
     def delete_environment(self, environment_id: str) -> Optional[dict]:
         with self.lock:
@@ -361,6 +393,7 @@ class Model:
                 "ports": list(self.ports.values()),
                 "mounts": list(self.mounts.values()),
                 "deployments": list(self.deployments.values()),
+                "logs": self.logs,
                 "servers": list(self.servers.values()),
                 "runtime": [dataclasses.asdict(r) for r in self.runtime.values()],
             })

@@ -17,16 +17,6 @@ from .versions import Features
 DEFAULT_SUBSET = os.path.normpath(os.path.join(
     os.path.dirname(__file__), "..", "reference", "dokploy-openapi-subset.json"))
 
-# Procedures the emulator serves that the subset does not describe; written from Dokploy's zod
-# inputs (apps/dokploy/server/db/schema/deployment.ts apiFindAllByCompose).
-LOCAL_SCHEMAS: dict[str, dict] = {
-    "deployment.allByCompose": {
-        "type": "object",
-        "properties": {"composeId": {"type": "string", "minLength": 1}},
-        "required": ["composeId"],
-    },
-}
-
 # sourceType enums accepted by application.create / compose.create from v0.30.0 (the subset's
 # x-source "known_drift_vs_head" note: added after openapi.json was last generated).
 _APP_SOURCE_TYPES = ["github", "docker", "git", "gitlab", "bitbucket", "gitea", "drop"]
@@ -197,8 +187,6 @@ class SchemaBook:
     def base_schema(self, procedure: str) -> Optional[dict]:
         """The request schema as published: a POST body schema, or an object schema assembled
         from a GET operation's query parameters. None when the procedure takes no input."""
-        if procedure in LOCAL_SCHEMAS:
-            return copy.deepcopy(LOCAL_SCHEMAS[procedure])
         item = self.document["paths"].get("/" + procedure)
         if not item:
             return None

@@ -16,7 +16,7 @@ LINUX_MIN_MEMORY = 6 * 1024 * 1024  # dockerd's linuxMinMemory
 
 
 class DeployError(Exception):
-    """A deploy that fails; the message becomes the deployment's errorMessage."""
+    """A deploy that fails; the message goes into the deployment's log (deploy_log.py)."""
 
 
 def js_parse_int(text: Optional[str]) -> Optional[int]:

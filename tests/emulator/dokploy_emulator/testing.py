@@ -178,7 +178,7 @@ class EmulatorProcess:
 
 _QUERIES = {"all", "one", "search", "byProjectId", "listByServiceId", "getDokployVersion",
             "health", "get", "session", "getServiceContainersByAppName",
-            "getContainersByAppNameMatch", "allByCompose"}
+            "getContainersByAppNameMatch", "allByCompose", "getVolumes", "readLogs"}
 
 
 def _is_query(procedure: str) -> bool:

@@ -4,6 +4,11 @@ from __future__ import annotations
 import dataclasses
 import re
 
+# deployment.readLogs is in v0.30.2 and not in v0.26.0 (apps/dokploy/server/api/routers/
+# deployment.ts of each); the release in between that added it is not pinned down, so the emulator
+# serves it from v0.30.0. Older versions answer 404 for it, as v0.24.0 does.
+DEPLOYMENT_READ_LOGS = (0, 30, 0)
+
 _VERSION_RE = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+))?$")
 
 

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 
 #include <filesystem>
+#include <regex>
 
 #include "cli_fixture.hpp"
 
@@ -11,6 +12,7 @@ namespace dpp::test::cli {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 class Lifecycle : public CliTest {
@@ -18,6 +20,15 @@ class Lifecycle : public CliTest {
    void create() {
       const auto result = run({"create"}, {{"FAKE_SSH_PORT", "2200"}});
       ASSERT_EQ(result.exit_code, 0) << result.err;
+   }
+   // A create that fails through `failure`, then a status that answers NotFound, even where the
+   // platform calls the workspace running (a service the failed create left behind).
+   void fail_create_then_expect_not_found(const std::pair<std::string, std::string>& failure) {
+      const auto created = run({"create"}, {{"FAKE_SSH_PORT", "2200"}, {failure.first, failure.second}});
+      ASSERT_EQ(created.exit_code, 1) << created.err;
+      const auto status = run({"status"}, {{"FAKE_STATE", "running"}, {"FAKE_SSH_PORT", "2200"}});
+      EXPECT_EQ(status.exit_code, 0) << status.err;
+      EXPECT_EQ(status.out, "NotFound\n");
    }
    // Checks the convention of every failure: nothing on stdout, and a last stderr line from
    // dokploy-provider that says something.
@@ -154,14 +165,110 @@ TEST_F(Lifecycle, EndpointThatDoesNotAnswerAfterCreateFailsCreate) {
 TEST_F(Lifecycle, InitChecksThePlatformAndExitsByTheKindOfFailure) {
    auto result = run({"init"});
    EXPECT_EQ(result.exit_code, 0) << result.err;
-   EXPECT_EQ(result.out, "");
-   EXPECT_THAT(result.err, HasSubstr("fake server: answers"));
+   EXPECT_THAT(result.out, HasSubstr("fake server: answers"));
    result = run({"init"}, {{"FAKE_FAIL", "connect"}});
    EXPECT_EQ(result.exit_code, 1);
    expect_actionable_failure(result);
    result = run({"init"}, {{"FAKE_FAIL", "config"}});
    EXPECT_EQ(result.exit_code, 2);
    expect_actionable_failure(result);
+}
+
+// DevPod keeps a machine whose create failed (`devpod machine create`) and runs `command` on it
+// every few seconds while it waits for its agent: status must send it back to create, and
+// command must say at once that the create failed, when, why and what to run.
+TEST_F(Lifecycle, AfterAFailedCreateStatusIsNotFoundAndCommandFailsAtOnceNamingTheCreate) {
+   fail_create_then_expect_not_found({"FAKE_FAIL", "remote"});
+
+   const auto command = run({"command"}, {{"COMMAND", "true"}, {"FAKE_SSH_PORT", "2200"}});
+   EXPECT_EQ(command.exit_code, 255);
+   EXPECT_EQ(command.out, "");
+   ASSERT_EQ(lines_of(command.err).size(), 1u) << command.err;
+   EXPECT_THAT(command.err,
+               StartsWith("dokploy-provider: command failed: the create of workspace m1 failed at 2"));
+   EXPECT_THAT(command.err, HasSubstr("(test.fake: FAKE_FAIL=remote makes create fail); run `devpod up` to "
+                                      "create it, or `devpod machine delete m1`\n"));
+
+   // A create that succeeds clears it.
+   create();
+   const auto after = run({"command"}, {{"COMMAND", "exit 7"}});
+   EXPECT_EQ(after.exit_code, 7) << after.err;
+}
+
+// The host checks the endpoint the backend reports; when that fails, the platform's service may
+// run on, but DevPod must not take the machine for a running one.
+TEST_F(Lifecycle, CreateWhoseEndpointNeverAnsweredLeavesAMachineThatIsNotFound) {
+   fail_create_then_expect_not_found({"FAKE_TRANSPORT_FAIL", "connect"});
+}
+
+// A machine folder no create wrote (DevPod removes the folder of a failed `devpod up`): the
+// credentials are missing because the workspace was never created, not because of another folder.
+TEST_F(Lifecycle, CommandForAMachineNeverCreatedSaysSoWithWhatToRun) {
+   const std::string key_plugin = copy_plugin(DPP_CLI_KEY_PLUGIN, "real", "dpp-key.so");
+   std::filesystem::create_directories(machine_folder());  // DevPod makes it before any verb
+   const auto result = run({"command"}, {{"COMMAND", "true"}, {"DOKPLOY_SSH_AUTH", key_plugin}});
+   EXPECT_EQ(result.exit_code, 255);
+   EXPECT_EQ(result.out, "");
+   ASSERT_EQ(lines_of(result.err).size(), 1u) << result.err;
+   EXPECT_EQ(result.err, "dokploy-provider: command failed: workspace m1 was never created from " +
+                             machine_folder() +
+                             " (no state file there); run `devpod up` to create it, or `devpod machine "
+                             "delete m1`\n");
+}
+
+// A line names where it comes from once: the host ("dokploy-provider") or the plugin (its id).
+// In a terminal it carries its time and level; under DevPod, which adds its own time and level
+// word ("info") to every line of a provider, an information line carries neither, and another
+// level says itself after the origin.
+TEST_F(Lifecycle, LogLinesNameTheirOriginOnceAndLeaveTimeAndInfoToDevPod) {
+   create();
+   const auto in_terminal = run({"stop"});
+   ASSERT_EQ(in_terminal.exit_code, 0) << in_terminal.err;
+   const std::regex terminal_line(R"(\[ *[0-9]+\.[0-9]{2}s\] info  (dokploy-provider|test\.fake): [^:].*)");
+   for (const auto& line : lines_of(in_terminal.err))
+      EXPECT_TRUE(std::regex_match(line, terminal_line)) << line;
+   EXPECT_THAT(in_terminal.err, HasSubstr("] info  test.fake: fake backend stops m1\n"));
+
+   const auto under_devpod = run({"stop"}, {{"DEVPOD", "/usr/local/bin/devpod"}});
+   ASSERT_EQ(under_devpod.exit_code, 0) << under_devpod.err;
+   EXPECT_EQ(under_devpod.err,
+             "dokploy-provider: stopping workspace m1\n"
+             "test.fake: fake backend stops m1\n"
+             "dokploy-provider: workspace m1 is stopped\n");
+
+   const auto status = run({"status", "-v"}, {{"DEVPOD", "/usr/local/bin/devpod"}});
+   EXPECT_THAT(status.err, HasSubstr("\ntest.fake: warning: fake backend warns while reporting m1\n"));
+   EXPECT_THAT(status.err, HasSubstr("\ntest.fake: debug: fake backend status detail for m1\n"));
+
+   // init gets no DEVPOD, but the binary's variable of provider.yaml, as every verb does.
+   const auto init = run({"init", "-v"}, {{"DOKPLOY_PROVIDER", provider()}});
+   ASSERT_EQ(init.exit_code, 0) << init.err;
+   ASSERT_FALSE(init.err.empty());
+   for (const auto& line : lines_of(init.err))
+      EXPECT_TRUE(line.starts_with("dokploy-provider: debug: ") || line.starts_with("test.fake: debug: "))
+          << line;
+
+   const auto forced = run({"--log-format", "text", "stop"}, {{"DEVPOD", "/usr/local/bin/devpod"}});
+   ASSERT_FALSE(forced.err.empty());
+   for (const auto& line : lines_of(forced.err)) EXPECT_TRUE(std::regex_match(line, terminal_line)) << line;
+}
+
+// DevPod shows init's stdout as information and its stderr as errors (`devpod provider add`).
+TEST_F(Lifecycle, InitReportsPassedChecksOnStdoutAndFailedOnesOnStderr) {
+   auto result = run({"init"});
+   EXPECT_EQ(result.exit_code, 0) << result.err;
+   EXPECT_THAT(result.out, HasSubstr("✓ configuration: options valid"));
+   EXPECT_THAT(result.out, HasSubstr("✓ fake server: answers"));
+   EXPECT_EQ(result.err, "");
+
+   result = run({"init"}, {{"FAKE_FAIL", "connect"}});
+   EXPECT_EQ(result.exit_code, 1);
+   EXPECT_THAT(result.out, HasSubstr("✓ configuration: options valid"));
+   EXPECT_THAT(result.out, Not(HasSubstr("✗")));
+   EXPECT_THAT(result.err, HasSubstr("✗ fake server: FAKE_FAIL=connect\n    fix: unset FAKE_FAIL\n"));
+   EXPECT_THAT(result.err, Not(HasSubstr("✓")));
+   EXPECT_THAT(last_line(result.err),
+               HasSubstr("dokploy-provider: init failed: fake server: FAKE_FAIL=connect"));
 }
 
 TEST_F(Lifecycle, StateFileOfAnotherMachineIsRecoveredFromWithAWarning) {

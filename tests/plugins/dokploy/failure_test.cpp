@@ -75,10 +75,11 @@ TEST_F(Failures, KeepFailedLeavesTheFailedServiceForInspection) {
    BackendUnderTest backend(host, options());
    const CallResult result = backend.create(spec);
    EXPECT_EQ(result.status, DPP_E_REMOTE);
+   DPP_EXPECT_CONTAINS(result.message, "exec format error");
    EXPECT_EQ(our_services(emulator()).size(), 1u);
    const CallResult status = backend.status(spec.machine_id);
    EXPECT_EQ(status.info.state, DPP_WORKSPACE_FAILED) << "a failed deploy is FAILED, never NOT_FOUND";
-   DPP_EXPECT_CONTAINS(std::string(status.info.detail), "exec format error");
+   DPP_EXPECT_CONTAINS(std::string(status.info.detail), "is error");
    EXPECT_TRUE(backend.remove(spec.machine_id).ok());
    EXPECT_TRUE(our_services(emulator()).empty());
 }

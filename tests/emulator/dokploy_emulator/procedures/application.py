@@ -149,7 +149,7 @@ def application_reload(emu, inp: dict, call: Call):
         spec = application_spec(model, app, call.features, emu.server_address)
         emu.queue._check_port_allocation(app["appName"], "application", [spec])
         with emu.gate.group(app["appName"]) as runner:
-            runner.up(spec)
+            runner.up(emu.queue.routed(spec))
     except (DeployError, RunnerError) as e:
         with model.lock:
             app["applicationStatus"] = "error"
@@ -161,7 +161,7 @@ def application_reload(emu, inp: dict, call: Call):
                 group=app["appName"], kind="application", service_id=app["applicationId"])
         runtime.keys, runtime.deployed, runtime.stopped = [spec.key], True, False
         runtime.ports = [(p.host_ip, p.published, p.protocol) for p in spec.ports]
-        runtime.specs = {spec.key: dataclasses.asdict(spec)}
+        runtime.specs = {spec.key: dataclasses.asdict(emu.queue.routed(spec))}
         app["applicationStatus"] = "done"
     return True
 

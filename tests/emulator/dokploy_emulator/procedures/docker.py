@@ -26,8 +26,9 @@ def service_containers(emu, inp: dict, call: Call):
         state = emu.gate.runner.state(key)
         if state == "missing":
             continue
+        # Dokploy strips "Error: " from `Error: {{.Error}}`; with no error the trimmed "Error:" stays.
         task = {"containerId": _fake_id("task:" + key, 25), "name": f"{inp['appName']}.{index}",
-                "node": "dokploy", "error": ""}
+                "node": "dokploy", "error": "Error:"}
         if state == "running":
             task.update(state="running", currentState="Running 2 seconds ago")
         elif stopped:
