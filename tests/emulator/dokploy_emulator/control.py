@@ -14,6 +14,8 @@
   POST   /__emulator/tokens            {"token": "..."} adds a valid API key
   POST   /__emulator/servers           [{serverId, name, ipAddress, serverStatus}] replaces servers
   POST   /__emulator/app-name-suffix   {"suffix": "abc123"|null} fixes the random appName suffix
+  POST   /__emulator/web-server-ip     {"ip": "203.0.113.7"|""}: Settings > Web Server > Server IP,
+                                        which generated domains carry ("" = not set; default 203.0.113.10)
   GET    /__emulator/state             every row, the runtime registry and the queue
   GET    /__emulator/workspaces        {key: {state, group, kind, serviceId, stopped, serverId,
                                         spec (the last WorkspaceSpec given to runner.up)}}
@@ -53,6 +55,7 @@ class ControlApi:
             ("POST", "/__emulator/tokens"): lambda: self._token(body),
             ("POST", "/__emulator/servers"): lambda: self._servers(body),
             ("POST", "/__emulator/app-name-suffix"): lambda: self._suffix(body),
+            ("POST", "/__emulator/web-server-ip"): lambda: self._web_server_ip(body),
             ("GET", "/__emulator/state"): self._state,
             ("GET", "/__emulator/workspaces"): self._workspaces,
             ("POST", "/__emulator/reset"): self._reset,
@@ -143,6 +146,13 @@ class ControlApi:
             raise _BadRequest('app-name-suffix: {"suffix": "abc123"} or {"suffix": null}')
         self.emu.model.forced_suffix = suffix or None
         return {"suffix": self.emu.model.forced_suffix}
+
+    def _web_server_ip(self, body: Any) -> dict:
+        ip = body.get("ip") if isinstance(body, dict) else None
+        if not isinstance(ip, str):
+            raise _BadRequest('web-server-ip: {"ip": "203.0.113.7"} or {"ip": ""}')
+        self.emu.model.web_server_ip = ip
+        return {"ip": ip}
 
     def _state(self) -> dict:
         state = self.emu.model.dump()

@@ -11,7 +11,7 @@ from typing import Callable, Optional, TYPE_CHECKING
 from workspace_runner.api import RunnerError, WorkspaceSpec
 
 from .model import Runtime, now_iso
-from .specs import DeployError, application_spec, compose_specs
+from .specs import DeployError, application_spec, compose_routes, compose_specs
 
 if TYPE_CHECKING:
     from .emulator import Emulator
@@ -190,10 +190,12 @@ class DeployQueue:
             if job.forced_error:
                 raise DeployError(job.forced_error)
             features = emu.features
+            routes: list[dict] = []  # compose: the domains its labels carry
             if job.kind == "application":
                 specs = [application_spec(model, row, features, emu.server_address)]
             else:
                 specs = compose_specs(model, row, features, emu.server_address)
+                routes = compose_routes(model, row, features, specs)
             self._check_port_allocation(app_name, job.kind, specs)
             with emu.gate.group(app_name) as runner:
                 with model.lock:
@@ -210,6 +212,7 @@ class DeployQueue:
                         runtime.stopped = False
                         runtime.ports = [(p.host_ip, p.published, p.protocol) for s in specs for p in s.ports]
                         runtime.specs = {s.key: dataclasses.asdict(s) for s in specs}
+                        runtime.routes = routes
         except (DeployError, RunnerError) as e:
             error = str(e) or e.__class__.__name__
         except Exception as e:  # a bug in the runner or here: still a failed deploy, never a hang

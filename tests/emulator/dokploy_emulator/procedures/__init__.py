@@ -46,7 +46,7 @@ class Procedure:
 REGISTRY: dict[str, Procedure] = {}
 
 _ROUTERS = ("project", "environment", "application", "port", "mounts", "compose", "server",
-            "settings", "user", "deployment", "docker")
+            "settings", "user", "deployment", "docker", "domain")
 
 
 def query(name: str, since: Optional[tuple[int, int, int]] = None) -> Callable[[Handler], Handler]:
