@@ -152,6 +152,7 @@ void DokployBackend::check(CheckReport& report) {
    report.pass("SSH endpoint", "workspaces answer SSH at " + host + ", ports " +
                                    std::to_string(settings_.port_low) + "-" +
                                    std::to_string(settings_.port_high));
+   check_sharing(report);
 }
 
 }  // namespace dpp::dokploy

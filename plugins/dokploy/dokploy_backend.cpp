@@ -246,8 +246,10 @@ void DokployBackend::remove(const std::string& machine_id, bool keep_volumes) {
    if (auto record = MachineRecord::load(host_, settings_.server.text);
        record && !record->duplicate_possible) {
       if (driver(record->kind).remove(record->service_id, record->app_name, keep_volumes)) {
-         host_.info("dokploy: deleted ", record->name,
-                    keep_volumes ? " (volumes kept)" : " with its volumes");
+         // Dokploy deletes a service's domains with it (ON DELETE CASCADE).
+         const std::size_t shared = record->addresses.size();
+         host_.info("dokploy: deleted ", record->name, keep_volumes ? " (volumes kept)" : " with its volumes",
+                    shared ? " and the domains of its " + std::to_string(shared) + " shared ports" : "");
          MachineRecord::forget(host_);
          return;
       }

@@ -17,6 +17,7 @@
 #include "machine_record.hpp"
 #include "plugin_options.hpp"
 #include "project_index.hpp"
+#include "shared_addresses.hpp"
 
 namespace dpp::dokploy {
 
@@ -44,6 +45,7 @@ class DokployBackend final : public dpp::sdk::Backend {
    enum class Mode { create, start };
 
    const Features& features();
+   void check_sharing(dpp::sdk::CheckReport& report);
    ServiceDriver& driver(ServiceKind kind);
    ProjectIndex fetch_index();
    Located locate(const std::string& machine_id, bool full_row);
@@ -53,6 +55,11 @@ class DokployBackend final : public dpp::sdk::Backend {
    dpp::sdk::WorkspaceInfo bring_up(ServiceDriver& driver, ServiceView view,
                                     const dpp::sdk::WorkspaceSpec& spec, Mode mode, bool fresh,
                                     MachineRecord& record, const Stopwatch& clock);
+   // Converges the service's domains with DOKPLOY_EXPOSE_*; `view` is read again when a
+   // domain.create's outcome was unknown. True when a compose service must deploy to apply them.
+   bool share_ports(ServiceDriver& driver, ServiceView& view, const std::string& machine_id,
+                    MachineRecord& record);
+   void report_addresses(const std::vector<SharedAddress>& addresses) const;
    uint16_t reallocate_port(const std::string& machine_id, const std::string& service_id,
                             std::set<uint16_t>& avoid);
    void discard_failed(ServiceDriver& driver, const ServiceView& view, const dpp::sdk::WorkspaceSpec& spec,
