@@ -165,6 +165,14 @@ int verb_doctor(Session& session, std::ostream& out) {
       printer.report(std::string("plugin ") + plugin.id(), DPP_CHECK_PASS,
                      plugin.version() + " from " + plugin.file(), "");
    }
+   // The machine is bound first so that the backend's checks can look at it too (its shared
+   // ports' addresses); a state that cannot be loaded is reported by check_machine.
+   if (session.has_machine()) {
+      try {
+         session.machine();
+      } catch (const ProviderError&) {
+      }
+   }
    dpp_error error = make_error();
    session.backend().check(&CheckPrinter::callback, &printer, error);
    if (session.has_machine())

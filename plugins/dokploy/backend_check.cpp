@@ -168,6 +168,7 @@ void DokployBackend::check(CheckReport& report) {
    else
       report.skip("leftover volumes", "not checked: the projects could not be listed");
    if (!host_.machine_id().empty()) check_publishing(report);
+   check_sharing(report);
 }
 
 // Volumes named like a workspace's ("devpod-<machine>-xxxxxx_<volume>") whose machine has no

@@ -202,8 +202,43 @@ void DokployBackend::discard_failed(ServiceDriver& kind_driver, const ServiceVie
    }
 }
 
+bool DokployBackend::share_ports(ServiceDriver& kind_driver, ServiceView& view, const std::string& machine_id,
+                                 MachineRecord& record) {
+   SharedAddresses shared(*api_, settings_.sharing);
+   for (int attempt = 1;; ++attempt) {
+      try {
+         const SharedAddresses::Outcome outcome =
+             shared.converge(view, machine_id, [this]() -> const Features& { return features(); });
+         record.addresses = outcome.addresses;
+         // After an unknown outcome something may have changed before the answer was lost.
+         return view.kind == ServiceKind::compose && (outcome.changed || attempt > 1);
+      } catch (const ApiError& e) {
+         if (!e.uncertain() || attempt >= kMaxCreateAttempts) throw;
+         host_.warn(e.what(), "; reading the domains of ", view.name, " again");
+      }
+      api_->wait_for_late_writes();  // a domain.create that lands late would be a duplicate
+      std::optional<ServiceView> again = kind_driver.one(view.id);
+      if (!again)
+         throw Error(DPP_E_NOT_FOUND, "service " + view.name + " disappeared while its domains were made");
+      view = std::move(*again);
+   }
+}
+
+void DokployBackend::report_addresses(const std::vector<SharedAddress>& addresses) const {
+   for (const SharedAddress& address : addresses)
+      host_.info("port ", address.port, " is shared at ", address.url);
+   if (addresses.empty()) return;
+   if (settings_.sharing.forward_auth)
+      host_.info("the shared addresses ask for Dokploy's single sign-on first (forward auth)");
+   else
+      host_.warn(
+          "the shared addresses are public: anyone who knows them reaches the app, unless "
+          "the app itself asks for a login (docs/devpod.md, \"Share ports\")");
+}
+
 WorkspaceInfo DokployBackend::create(const WorkspaceSpec& spec) {
    WorkspacePlan::validate(spec);
+   plan_addresses(settings_.sharing, spec.machine_id);  // bad host names fail before any request
    SpecDeadline deadline(*api_, spec.timeout_ms);
    const Stopwatch clock;
    const Features& f = features();
@@ -246,6 +281,7 @@ WorkspaceInfo DokployBackend::create(const WorkspaceSpec& spec) {
 
 WorkspaceInfo DokployBackend::start(const WorkspaceSpec& spec) {
    WorkspacePlan::validate(spec);
+   plan_addresses(settings_.sharing, spec.machine_id);
    SpecDeadline deadline(*api_, spec.timeout_ms);
    const Stopwatch clock;
    Located found = locate(spec.machine_id, /*full_row=*/true);
@@ -289,6 +325,12 @@ WorkspaceInfo DokployBackend::bring_up(ServiceDriver& kind_driver, ServiceView v
    };
    // From here the service exists, so the workspace can be told which one it is.
    const WorkspaceSpec identified = with_service_identity(spec, view.kind, view.id);
+   // Before the deploy: a compose service's deploy is what applies its domains.
+   if (share_ports(kind_driver, view, spec.machine_id, record)) must_deploy = true;
+   const auto ready = [&](WorkspaceInfo info) {
+      report_addresses(record.addresses);
+      return info;
+   };
    while (true) {
       const WorkspacePlan plan = plan_for(identified, port, settings_);
       if (apply_plan && kind_driver.converge(view, plan, features())) must_deploy = true;
@@ -298,6 +340,7 @@ WorkspaceInfo DokployBackend::bring_up(ServiceDriver& kind_driver, ServiceView v
          updated.name = plan.name;
          updated.duplicate_possible = record.duplicate_possible;
          updated.volumes = volume_names(view.app_name, spec);
+         updated.addresses = record.addresses;
          return updated;
       }();
       record.save(host_);
@@ -311,7 +354,7 @@ WorkspaceInfo DokployBackend::bring_up(ServiceDriver& kind_driver, ServiceView v
             if (seen == EndpointResult::answers) {
                host_.info(view.name, " already runs and answers at ", ssh_host, ":", port, " (", clock.text(),
                           ")");
-               return info_for("done", plan.name, ssh_host, port, "");
+               return ready(info_for("done", plan.name, ssh_host, port, ""));
             }
             if (seen == EndpointResult::other_host_key) {
                move_port(ssh_host + ":" + std::to_string(port) + " answers with another host key");
@@ -357,7 +400,7 @@ WorkspaceInfo DokployBackend::bring_up(ServiceDriver& kind_driver, ServiceView v
       IngressWatch ingress(host_, *application_, view, port,
                            std::chrono::milliseconds(settings_.poll_interval_ms));
       const EndpointResult endpoint = monitor.wait_for_endpoint(view, ssh_host, port, &ingress);
-      if (endpoint == EndpointResult::answers) return info_for("done", plan.name, ssh_host, port, "");
+      if (endpoint == EndpointResult::answers) return ready(info_for("done", plan.name, ssh_host, port, ""));
       move_port(ssh_host + ":" + std::to_string(port) + " answers with another host key");
    }
 }

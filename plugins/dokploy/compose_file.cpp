@@ -38,7 +38,7 @@ std::string compose_file(const WorkspacePlan& plan) {
    out += "# DevPod workspace " + spec.machine_id +
           ", written by dokploy-provider: the next create replaces any edit.\n";
    out += "services:\n";
-   out += "  workspace:\n";
+   out += "  " + std::string(kComposeServiceName) + ":\n";
    out += "    image: " + yaml_quoted(spec.image) + "\n";
    if (!spec.command.empty()) {
       // Setting the entrypoint also clears the image's CMD (Compose semantics): argv is exactly this.

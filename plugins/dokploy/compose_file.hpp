@@ -8,6 +8,9 @@
 
 namespace dpp::dokploy {
 
+// The file's one service: the workspace. Dokploy's compose domains name it (serviceName).
+inline constexpr const char* kComposeServiceName = "workspace";
+
 // Deterministic (the same plan gives the same bytes, so an unchanged workspace is recognised).
 // Every scalar a spec supplies is a double-quoted string with '$' doubled: nothing in the spec can
 // change the file's structure or be interpolated by Compose.

@@ -255,7 +255,7 @@ void DokployBackend::remove(const std::string& machine_id, bool keep_volumes) {
       ServiceDriver& kind_driver = driver(record->kind);
       if (kind_driver.remove(record->service_id, keep_volumes)) {
          report_removal({record->name, record->app_name + "_", record->volumes, kind_driver.removes_volumes(),
-                         keep_volumes});
+                         keep_volumes, record->addresses.size()});
          MachineRecord::forget(host_);
          return;
       }

@@ -19,6 +19,7 @@
 #include "plugin_options.hpp"
 #include "project_index.hpp"
 #include "removal_summary.hpp"
+#include "shared_addresses.hpp"
 
 namespace dpp::dokploy {
 
@@ -49,6 +50,7 @@ class DokployBackend final : public dpp::sdk::Backend {
    // doctor with a machine: whether its application's SSH port is reachable through the way it
    // is published (a routing mesh that does not forward is reported with the fix).
    void check_publishing(dpp::sdk::CheckReport& report);
+   void check_sharing(dpp::sdk::CheckReport& report);
    ServiceDriver& driver(ServiceKind kind);
    ProjectIndex fetch_index();
    Located locate(const std::string& machine_id, bool full_row);
@@ -58,6 +60,11 @@ class DokployBackend final : public dpp::sdk::Backend {
    dpp::sdk::WorkspaceInfo bring_up(ServiceDriver& driver, ServiceView view,
                                     const dpp::sdk::WorkspaceSpec& spec, Mode mode, bool fresh,
                                     MachineRecord& record, const Stopwatch& clock);
+   // Converges the service's domains with DOKPLOY_EXPOSE_*; `view` is read again when a
+   // domain.create's outcome was unknown. True when a compose service must deploy to apply them.
+   bool share_ports(ServiceDriver& driver, ServiceView& view, const std::string& machine_id,
+                    MachineRecord& record);
+   void report_addresses(const std::vector<SharedAddress>& addresses) const;
    uint16_t reallocate_port(const std::string& machine_id, const std::string& service_id,
                             std::set<uint16_t>& avoid);
    // Why a failed deploy of `view` looks like `port` being taken by another service, or "".

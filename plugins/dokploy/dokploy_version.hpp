@@ -35,6 +35,10 @@ struct Features {
    bool env_create_file = true;
    // v0.30: compose.create / application.create accept sourceType.
    bool create_source_type = true;
+   // Domains gained forwardAuthEnabled (Dokploy PR #4555, June 2026): absent in v0.26.0's source,
+   // present in v0.30.2's; the first release with it is v0.29.14 at the latest. Older servers
+   // drop the key silently, so the answer is checked as well.
+   bool domain_forward_auth = true;
 
    static Features of(const Version& version);
 };

@@ -12,6 +12,35 @@ namespace {
 
 constexpr const char* kKey = "service";
 
+std::vector<SharedAddress> read_addresses(const json::Object& row) {
+   std::vector<SharedAddress> out;
+   for (const json::Object& item : json::objects(json::array(row, "addresses"))) {
+      SharedAddress address{json::text(item, "name"), 0, json::text(item, "host"), json::text(item, "url"),
+                            json::text(item, "domainId")};
+      const std::string port = json::text(item, "port");
+      unsigned number = 0;
+      const auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), number);
+      if (error == std::errc() && end == port.data() + port.size() && number > 0 && number <= 65535)
+         address.port = static_cast<uint16_t>(number);
+      if (address.port && !address.url.empty()) out.push_back(std::move(address));
+   }
+   return out;
+}
+
+Poco::JSON::Array write_addresses(const std::vector<SharedAddress>& addresses) {
+   Poco::JSON::Array out;
+   for (const SharedAddress& address : addresses) {
+      Poco::JSON::Object item = json::body();
+      item.set("name", address.name);
+      item.set("port", static_cast<int>(address.port));
+      item.set("host", address.host);
+      item.set("url", address.url);
+      item.set("domainId", address.domain_id);
+      out.add(item);
+   }
+   return out;
+}
+
 }  // namespace
 
 std::optional<MachineRecord> MachineRecord::load(const dpp::sdk::Host& host, const std::string& server_url) {
@@ -49,6 +78,7 @@ std::optional<MachineRecord> MachineRecord::load(const dpp::sdk::Host& host, con
          for (std::size_t i = 0; i < volumes->size(); ++i)
             record.volumes->push_back(volumes->get(static_cast<unsigned>(i)).convert<std::string>());
       }
+      record.addresses = read_addresses(row);
       if ((kind != "compose" && kind != "application") || record.service_id.empty()) {
          host.debug("the machine state's service record is incomplete; looking the workspace up by name");
          return std::nullopt;
@@ -82,6 +112,7 @@ void MachineRecord::save(const dpp::sdk::Host& host) const {
       for (const std::string& volume : *volumes) names.add(volume);
       row.set("volumes", names);
    }
+   if (!addresses.empty()) row.set("addresses", write_addresses(addresses));
    host.state_set(kKey, json::write(row));
 }
 

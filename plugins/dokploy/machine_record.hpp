@@ -1,6 +1,6 @@
 // What the backend remembers about a machine in the host's state file (one key, one atomic
 // write): the service's kind and ids, its name, server, SSH host and port — enough for `status`
-// to make one request and for `command` to make none.
+// to make one request and for `command` to make none — and the addresses of its shared ports.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +11,7 @@
 #include <dpp/cpp/plugin.hpp>
 
 #include "project_index.hpp"
+#include "shared_ports.hpp"
 
 namespace dpp::dokploy {
 
@@ -28,6 +29,8 @@ struct MachineRecord {
    // A create request's answer was lost and it was sent again: a duplicate may exist, so delete
    // looks for every service of the machine.
    bool duplicate_possible = false;
+   // The shared ports' addresses as the last create or start left them (for doctor and delete).
+   std::vector<SharedAddress> addresses;
 
    // The record, when the state holds a usable one for `server_url`; nullopt otherwise (missing,
    // corrupt, another server's), which makes the caller look the service up by name.

@@ -3,6 +3,7 @@
 // application's), with the command that removes what stays.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +18,8 @@ struct Removal {
    std::optional<std::vector<std::string>> volumes;
    bool driver_removes_volumes = false;  // the service kind's delete removes them (compose)
    bool keep_volumes = false;            // DOKPLOY_KEEP_VOLUMES
+   // Shared ports whose Dokploy domains went with the service (Dokploy deletes them with it).
+   std::size_t shared_ports = 0;
 };
 
 struct RemovalSummary {

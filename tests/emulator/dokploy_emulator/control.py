@@ -17,6 +17,8 @@
   POST   /__emulator/ingress           {"routes": false}: Swarm's routing mesh stops forwarding, so
                                         an application's ingress-published ports refuse connections
                                         while its task runs (from its next deploy); true: it forwards
+  POST   /__emulator/web-server-ip     {"ip": "203.0.113.7"|""}: Settings > Web Server > Server IP,
+                                        which generated domains carry ("" = not set; default 203.0.113.10)
   GET    /__emulator/state             every row, the runtime registry and the queue
   GET    /__emulator/workspaces        {key: {state, group, kind, serviceId, stopped, serverId,
                                         spec (the last WorkspaceSpec given to runner.up)}}
@@ -60,6 +62,7 @@ class ControlApi:
             ("POST", "/__emulator/servers"): lambda: self._servers(body),
             ("POST", "/__emulator/app-name-suffix"): lambda: self._suffix(body),
             ("POST", "/__emulator/ingress"): lambda: self._ingress(body),
+            ("POST", "/__emulator/web-server-ip"): lambda: self._web_server_ip(body),
             ("GET", "/__emulator/state"): self._state,
             ("GET", "/__emulator/workspaces"): self._workspaces,
             ("GET", "/__emulator/volumes"): lambda: self.emu.gate.runner.volumes(),
@@ -157,6 +160,12 @@ class ControlApi:
             raise _BadRequest('ingress: {"routes": true|false}')
         self.emu.set_ingress_routes(body["routes"])
         return {"routes": self.emu.ingress_routes}
+    def _web_server_ip(self, body: Any) -> dict:
+        ip = body.get("ip") if isinstance(body, dict) else None
+        if not isinstance(ip, str):
+            raise _BadRequest('web-server-ip: {"ip": "203.0.113.7"} or {"ip": ""}')
+        self.emu.model.web_server_ip = ip
+        return {"ip": ip}
 
     def _state(self) -> dict:
         state = self.emu.model.dump()

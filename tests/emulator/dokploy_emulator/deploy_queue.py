@@ -12,7 +12,7 @@ from workspace_runner.api import RunnerError, WorkspaceSpec
 
 from .deploy_log import DeployLog, check_pull
 from .model import Runtime, now_iso
-from .specs import DeployError, application_spec, compose_specs
+from .specs import DeployError, application_spec, compose_routes, compose_specs
 
 if TYPE_CHECKING:
     from .emulator import Emulator
@@ -195,6 +195,9 @@ class DeployQueue:
             if job.forced_error:
                 raise DeployError(job.forced_error)
             specs = self._specs_for(job.kind, row)
+            routes: list[dict] = []  # compose: the domains its labels carry
+            if job.kind == "compose":
+                routes = compose_routes(model, row, emu.features, specs)
             for spec in specs:
                 check_pull(spec)
             if job.kind == "application":
@@ -217,6 +220,7 @@ class DeployQueue:
                         # Swarm allocates a published port whether or not its mesh forwards it.
                         runtime.ports = [(p.host_ip, p.published, p.protocol) for s in specs for p in s.ports]
                         runtime.specs = {s.key: dataclasses.asdict(s) for s in routed}
+                        runtime.routes = routes
             if job.kind == "compose":
                 model.append_log(log_path, deploy_log.containers(specs, started=True))
             model.append_log(log_path, deploy_log.deployed())

@@ -1,5 +1,5 @@
 """The emulator's in-memory database: Dokploy's rows (projects, environments, applications, compose
-services, ports, mounts, deployments, servers) with their column defaults, ids and appNames."""
+services, ports, mounts, domains, deployments, servers) with their column defaults, ids and appNames."""
 from __future__ import annotations
 
 import copy
@@ -83,6 +83,16 @@ MOUNT_DEFAULTS: dict[str, Any] = {
     "mariadbId": None, "mongoId": None, "mysqlId": None, "redisId": None, "composeId": None,
 }
 
+DOMAIN_DEFAULTS: dict[str, Any] = {
+    # Column defaults of Dokploy's `domain` table (packages/server/src/db/schema/domain.ts), in its
+    # column order; views.domain_row drops the columns an older version does not have.
+    "host": None, "https": False, "port": 3000, "customEntrypoint": None, "path": "/",
+    "serviceName": None, "domainType": "application", "uniqueConfigKey": None, "createdAt": None,
+    "composeId": None, "customCertResolver": None, "applicationId": None,
+    "previewDeploymentId": None, "certificateType": "none", "internalPath": "/", "stripPath": False,
+    "middlewares": [], "forwardAuthEnabled": False, "enabled": True,
+}
+
 SERVICE_ID_COLUMN = {"application": "applicationId", "postgres": "postgresId",
                      "mariadb": "mariadbId", "mongo": "mongoId", "mysql": "mysqlId",
                      "redis": "redisId", "compose": "composeId"}
@@ -124,6 +134,9 @@ class Runtime:
     ports: list[tuple[str, int, str]] = dataclasses.field(default_factory=list)
     # The last WorkspaceSpec handed to runner.up() per key, as plain data (for /__emulator/workspaces).
     specs: dict[str, dict] = dataclasses.field(default_factory=dict)
+    # Compose only: the domains its last deploy wrote as Traefik labels, each with the key of the
+    # container that carries them (what the emulated Traefik routes; see traefik.py).
+    routes: list[dict] = dataclasses.field(default_factory=list)
 
 
 class Model:
@@ -136,6 +149,9 @@ class Model:
         self.member_id = new_id()
         self.created_at = now_iso()
         self.forced_suffix: Optional[str] = None
+        # Settings > Web Server > Server IP: what generated domains carry ("" = not set). A
+        # production install sets the server's public address; this one is of TEST-NET-3.
+        self.web_server_ip = "203.0.113.10"
         self.servers: dict[str, dict] = {}
         self.clear()
 
@@ -150,6 +166,8 @@ class Model:
             self.deployments: dict[str, dict] = {}
             # The deployment log files, by logPath: the lines Dokploy's deploy job wrote there.
             self.logs: dict[str, list[str]] = {}
+            self.domains: dict[str, dict] = {}
+            self.domain_serial = 0        # the `serial` behind uniqueConfigKey
             self.runtime: dict[str, Runtime] = {}
 
     # ---- servers ---------------------------------------------------------------------------
@@ -263,6 +281,19 @@ class Model:
             self.mounts[row["mountId"]] = row
             return row
 
+    def create_domain(self, values: dict) -> dict:
+        with self.lock:
+            self.domain_serial += 1
+            row = {"domainId": new_id()}
+            row.update(DOMAIN_DEFAULTS)
+            # drizzle: a key left out takes the column default, an explicit null is stored as null.
+            row.update({k: v for k, v in values.items() if k in DOMAIN_DEFAULTS})
+            row["host"] = (values.get("host") or "").strip()
+            row["uniqueConfigKey"] = self.domain_serial
+            row["createdAt"] = now_iso()
+            self.domains[row["domainId"]] = row
+            return row
+
     def create_deployment(self, kind: str, service: dict, title: str, description: str,
                           status: str = "running") -> dict:
         with self.lock:
@@ -318,6 +349,10 @@ class Model:
         with self.lock:
             return [m for m in self.mounts.values() if m.get(column) == service_id]
 
+    def domains_of(self, column: str, service_id: str) -> list[dict]:
+        with self.lock:
+            return [d for d in self.domains.values() if d.get(column) == service_id]
+
     def deployments_of(self, column: str, service_id: str) -> list[dict]:
         """Insertion order, i.e. oldest first."""
         with self.lock:
@@ -335,14 +370,14 @@ class Model:
 
     # ---- deletion ------------------------------------------------------------------------------
     def delete_application(self, application_id: str) -> Optional[dict]:
-        """Rows only, with the ON DELETE CASCADE children (ports, mounts, deployments)."""
+        """Rows only, with the ON DELETE CASCADE children (ports, mounts, domains, deployments)."""
         with self.lock:
             row = self.applications.pop(application_id, None)
             if row is None:
                 return None
             self._forget_logs("applicationId", application_id)
             for table, column in ((self.ports, "applicationId"), (self.mounts, "applicationId"),
-                                  (self.deployments, "applicationId")):
+                                  (self.domains, "applicationId"), (self.deployments, "applicationId")):
                 for key in [k for k, v in table.items() if v.get(column) == application_id]:
                     del table[key]
             return row
@@ -353,7 +388,7 @@ class Model:
             if row is None:
                 return None
             self._forget_logs("composeId", compose_id)
-            for table in (self.mounts, self.deployments):
+            for table in (self.mounts, self.domains, self.deployments):
                 for key in [k for k, v in table.items() if v.get("composeId") == compose_id]:
                     del table[key]
             return row
@@ -394,6 +429,7 @@ class Model:
                 "mounts": list(self.mounts.values()),
                 "deployments": list(self.deployments.values()),
                 "logs": self.logs,
+                "domains": list(self.domains.values()),
                 "servers": list(self.servers.values()),
                 "runtime": [dataclasses.asdict(r) for r in self.runtime.values()],
             })

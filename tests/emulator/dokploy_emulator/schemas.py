@@ -5,8 +5,9 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import threading
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import jsonschema
 
@@ -21,6 +22,36 @@ DEFAULT_SUBSET = os.path.normpath(os.path.join(
 # x-source "known_drift_vs_head" note: added after openapi.json was last generated).
 _APP_SOURCE_TYPES = ["github", "docker", "git", "gitlab", "bitbucket", "gitea", "drop"]
 _COMPOSE_SOURCE_TYPES = ["git", "github", "gitlab", "bitbucket", "gitea", "raw"]
+
+
+# packages/server/src/utils/hostname-validation.ts: RFC 1123 labels, no underscores.
+VALID_HOSTNAME = re.compile(r"^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)*"
+                            r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$")
+INVALID_HOSTNAME_MESSAGE = ("Invalid domain name. Use only letters, numbers, hyphens and dots (e.g. example.com). "
+                            "Underscores are not allowed.")
+
+
+def _domain_host_refinements(value: dict, features: Features) -> list[dict]:
+    """The zod refines on `host` that the document cannot show (db/validations/domain.ts)."""
+    host = value.get("host")
+    if not isinstance(host, str) or not host:
+        return []
+    issues = []
+    if features.generated_name_cut and host != host.strip():  # v0.26: the trim refine
+        issues.append({"code": "custom", "message": "Domain name cannot have leading or trailing spaces",
+                       "path": ["host"]})
+    elif features.domain_sso_columns and not VALID_HOSTNAME.match(host.strip()):
+        issues.append({"code": "custom", "message": INVALID_HOSTNAME_MESSAGE, "path": ["host"]})
+    return issues
+
+
+# Checks run after the schema passed, per procedure: (input, features) -> zod-like issues.
+REFINEMENTS: dict[str, Callable[[dict, Features], list[dict]]] = {
+    "domain.create": _domain_host_refinements,
+    "domain.update": _domain_host_refinements,
+}
+
+_DOMAIN_SSO_INPUTS = ("customEntrypoint", "middlewares", "forwardAuthEnabled", "enabled")
 
 
 class ValidationFailed(Exception):
@@ -82,6 +113,9 @@ def _adapt(procedure: str, schema: dict, features: Features) -> dict:
             _drop_property(schema, "createEnvFile")  # required only from v0.26.1
     if not features.command_args and procedure == "application.update":
         _drop_property(schema, "args")  # the args column arrived with the v0.26 command split
+    if not features.domain_sso_columns and procedure in ("domain.create", "domain.update"):
+        for name in _DOMAIN_SSO_INPUTS:  # columns that arrived with v0.29.14 at the latest
+            _drop_property(schema, name)
     if features.create_source_type:
         if procedure == "application.create":
             schema["properties"]["sourceType"] = {"type": "string", "enum": _APP_SOURCE_TYPES}
@@ -226,12 +260,15 @@ class SchemaBook:
 
     def coerce_query(self, procedure: str, features: Features, query: dict[str, list[str]]) -> dict:
         """Query strings are text; turn them into the types the schema asks for, the way the
-        OpenAPI adapter coerces them before zod sees them."""
+        OpenAPI adapter coerces them before zod sees them. An empty value is no value at all
+        (`serverId=` reaches zod as undefined: 400 on a real v0.30.2)."""
         compiled = self._compiled(procedure, features)
         props = compiled[0].get("properties", {}) if compiled else {}
         out: dict[str, Any] = {}
         for name, values in query.items():
             raw: Any = values[-1] if values else ""
+            if raw == "":
+                continue
             want = _expected_type(props.get(name))
             if want == "number":
                 try:
@@ -264,6 +301,8 @@ class SchemaBook:
                     if marker not in seen:
                         seen.add(marker)
                         issues.append(issue)
+            if not issues and isinstance(value, dict) and procedure in REFINEMENTS:
+                issues = REFINEMENTS[procedure](value, features)
         if issues:
             summary = "; ".join(
                 f"{'.'.join(str(p) for p in i['path']) or '<input>'}: {i['message']}" for i in issues)

@@ -57,6 +57,23 @@ class Features:
     def create_source_type(self) -> bool:  # v0.30: sourceType accepted by application/compose.create
         return self.number >= (0, 30, 0)
 
+    # Domains. v0.24.0's and v0.26.0's sources lack the next three, v0.30.2's has them; they were
+    # merged in May and June 2026 and the first release with them is v0.29.14 at the latest (the
+    # emulator places them there).
+    @property
+    def domain_sso_columns(self) -> bool:
+        """forwardAuthEnabled, middlewares, customEntrypoint and enabled on domains (PR #4555 and
+        its neighbours) and the host name check (VALID_HOSTNAME_REGEX)."""
+        return self.number >= (0, 29, 14)
+
+    @property
+    def generated_domain_suffix(self) -> str:  # PR #4368: traefik.me replaced by sslip.io
+        return "sslip.io" if self.number >= (0, 29, 14) else "traefik.me"
+
+    @property
+    def generated_name_cut(self) -> bool:  # generateRandomDomain cuts the name at 40 (seen in v0.26.0)
+        return self.number >= (0, 26, 0)
+
 
 def features_for(version: str) -> Features:
     number = parse_version(version)

@@ -54,6 +54,29 @@ def mount_row(mount: dict) -> dict:
     return _copy(mount)
 
 
+_DOMAIN_SSO_COLUMNS = ("customEntrypoint", "middlewares", "forwardAuthEnabled", "enabled")
+
+
+def domain_row(domain: dict, f: Features) -> dict:
+    row = _copy(domain)
+    if not f.domain_sso_columns:
+        for column in _DOMAIN_SSO_COLUMNS:
+            row.pop(column, None)
+    return row
+
+
+def domain_with_service(model: Model, domain: dict, f: Features, relation: str) -> dict:
+    """findDomainById / findDomainsBy*Id: the row plus `application` or `compose` with three
+    columns (null when the domain belongs to the other kind)."""
+    row = domain_row(domain, f)
+    column = relation + "Id"
+    table = model.applications if relation == "application" else model.compose
+    service = table.get(domain.get(column) or "")
+    row[relation] = ({column: service[column], "appName": service["appName"], "name": service["name"]}
+                     if service else None)
+    return row
+
+
 def deployment_row(deployment: dict) -> dict:
     return _copy(deployment)
 
@@ -80,7 +103,7 @@ def application_one(model: Model, app: dict, f: Features) -> dict:
     with model.lock:
         row = application_row(model, app, f)
         row.update(_placement(model, app, f))
-        row["domains"] = []
+        row["domains"] = [domain_row(d, f) for d in model.domains_of("applicationId", app["applicationId"])]
         row["deployments"] = [deployment_row(d) for d in model.deployments_of("applicationId", app["applicationId"])]
         row["mounts"] = [mount_row(m) for m in model.mounts_of("applicationId", app["applicationId"])]
         row["redirects"] = []
@@ -106,7 +129,7 @@ def compose_one(model: Model, comp: dict, f: Features) -> dict:
         row.update(_placement(model, comp, f))
         row["deployments"] = [deployment_row(d) for d in model.deployments_of("composeId", comp["composeId"])]
         row["mounts"] = [mount_row(m) for m in model.mounts_of("composeId", comp["composeId"])]
-        row["domains"] = []
+        row["domains"] = [domain_row(d, f) for d in model.domains_of("composeId", comp["composeId"])]
         row["github"] = None
         row["gitlab"] = None
         row["bitbucket"] = None

@@ -13,8 +13,6 @@
 
 namespace dpp::test {
 
-// Why these tests cannot run here, or "" when they can.
-std::string missing_requirement();
 
 // A fixture whose tests run provider verbs against workspace_emulator(), one machine folder per
 // test; it checks that no request failed Dokploy's schema.
