@@ -160,6 +160,7 @@ class ControlApi:
             raise _BadRequest('ingress: {"routes": true|false}')
         self.emu.set_ingress_routes(body["routes"])
         return {"routes": self.emu.ingress_routes}
+
     def _web_server_ip(self, body: Any) -> dict:
         ip = body.get("ip") if isinstance(body, dict) else None
         if not isinstance(ip, str):
