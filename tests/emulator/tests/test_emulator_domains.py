@@ -155,7 +155,11 @@ class Domains(unittest.TestCase):
                                       "serviceName": "web", "domainType": "compose"})
         one = self.deploy_compose(comp)
         self.assertEqual(one["composeStatus"], "error")
-        self.assertIn('attached to service "web" which does not exist', one["deployments"][-1]["errorMessage"])
+        # As Dokploy: the deployment's errorMessage stays null; its log says why.
+        deployment = one["deployments"][-1]
+        self.assertIsNone(deployment["errorMessage"])
+        log = self.emu.ok("deployment.readLogs", {"deploymentId": deployment["deploymentId"], "tail": 50})
+        self.assertIn('attached to service "web" which does not exist', log)
 
     # ---- the emulated Traefik ----------------------------------------------------------------
     def test_unknown_hosts_get_traefiks_404(self):
