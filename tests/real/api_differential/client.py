@@ -10,6 +10,7 @@ import urllib.parse
 from typing import Any, Optional
 
 EMPTY = object()   # the body of a 200 answer with no content (a mutation that returns undefined)
+OWN_KEY = "<the client's key>"
 
 
 @dataclasses.dataclass
@@ -31,7 +32,9 @@ class ApiClient:
         self.timeout = timeout  # Dokploy's development mode compiles a route on its first call
 
     def call(self, procedure: str, method: str, payload: Optional[dict],
-             key: Optional[str] = None, raw_body: Optional[bytes] = None) -> Answer:
+             key: Optional[str] = OWN_KEY, raw_body: Optional[bytes] = None) -> Answer:
+        """`key`: the client's own by default, another one, or None for none at all."""
+        key = self.key if key is OWN_KEY else key
         headers = {"x-api-key": key} if key else {}
         path = "/api/" + procedure
         body: Optional[bytes] = None

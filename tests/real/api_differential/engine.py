@@ -3,7 +3,9 @@ step, what the comparison needs: the status code, the answer's shape and the val
 depends on. Ids and names made by earlier steps are substituted into later requests."""
 from __future__ import annotations
 
+import copy
 import dataclasses
+import http.client
 import time
 from typing import Any, Callable, Optional
 
@@ -59,6 +61,7 @@ class Record:
     shape: Shape
     pinned: dict[str, Any]
     excerpt: str                       # the start of the body, for the report
+    body: Any = None                   # the compared answer (JSON), for the records on disk
 
 
 ID_COLUMNS = {"project": "projectId", "application": "applicationId", "compose": "composeId"}
@@ -135,12 +138,15 @@ class Target:
     """One Dokploy the sequence runs against."""
 
     def __init__(self, name: str, client: ApiClient, poll_interval_s: float, poll_limit_s: float,
-                 add_fault: Optional[Callable[[dict], None]] = None) -> None:
+                 add_fault: Optional[Callable[[dict], None]] = None,
+                 error_artefacts: tuple[str, ...] = ()) -> None:
         self.name = name
         self.client = client
         self.poll_interval_s = poll_interval_s
         self.poll_limit_s = poll_limit_s
         self.add_fault = add_fault
+        # Keys (`a.b`) of error bodies that belong to how this server runs, not to the API.
+        self.error_artefacts = error_artefacts
 
     def send(self, step: Step, ctx: Context) -> Answer:
         key = {"valid": self.client.key, "wrong": WRONG_KEY, "none": None}[step.key]
@@ -168,17 +174,31 @@ def run_step(index: int, step: Step, target: Target, ctx: Context, log: Callable
                 ctx.values[name] = value
         if step.creates:
             created_id = pick(answer.body, ID_COLUMNS[step.creates])
-            if isinstance(created_id, str):
+            if isinstance(created_id, str) and created_id != _NOTHING:
                 ctx.created.append((step.creates, created_id))
     body = answer.body
     if step.select is not None and answer.status == 200 and answer.is_json:
         body = step.select(ctx, body)
+    if answer.status != 200 and isinstance(body, dict):
+        body = _without(body, target.error_artefacts)
     compared = Answer(answer.status, answer.content_type, body, answer.is_json)
     text = "" if answer.body is EMPTY else (str(answer.body) if not answer.is_json else repr(body))
     return Record(index=index, label=step.label, procedure=step.procedure, method=step.http_method,
                   request=shown(step.payload), status=answer.status, shape=body_shape(compared),
                   pinned={path: _pinned_value(compared, path) for path in step.pin},
-                  excerpt=text[:300])
+                  excerpt=text[:300], body=body if compared.is_json else None)
+
+
+def _without(body: dict, paths: tuple[str, ...]) -> dict:
+    body = copy.deepcopy(body)
+    for path in paths:
+        *parents, last = path.split(".")
+        holder: Any = body
+        for name in parents:
+            holder = holder.get(name) if isinstance(holder, dict) else None
+        if isinstance(holder, dict):
+            holder.pop(last, None)
+    return body
 
 
 def _pinned_value(answer: Answer, path: str) -> Any:
@@ -191,7 +211,12 @@ def run_sequence(steps: list[Step], target: Target, ctx: Context,
                  log: Callable[[str], None]) -> list[Record]:
     records = []
     for index, step in enumerate(steps, start=1):
-        record = run_step(index, step, target, ctx, log)
+        try:
+            record = run_step(index, step, target, ctx, log)
+        except (OSError, http.client.HTTPException) as e:  # no answer (a timeout, a reset): a difference in itself, not the end
+            record = Record(index=index, label=step.label, procedure=step.procedure, method=step.http_method,
+                            request=shown(step.payload), status=0, shape={"no answer": None},
+                            pinned={}, excerpt=f"no answer: {e!r}")
         log(f"{target.name}: step {index} {step.procedure} ({step.label}) -> {record.status}")
         records.append(record)
     return records

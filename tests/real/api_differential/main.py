@@ -58,7 +58,10 @@ def _run_real(world: RealWorld, tag: str, ports: tuple[int, int]) -> list[Record
     prepare(ctx, *ports)
     sweep_stale_runs(client, _log)
     try:
-        return _run(Target("real", client, poll_interval_s=1.0, poll_limit_s=POLL_LIMIT_S), ctx)
+        # Development mode (how the real tier runs Dokploy) adds the stack trace to error answers.
+        target = Target("real", client, poll_interval_s=1.0, poll_limit_s=POLL_LIMIT_S,
+                        error_artefacts=("data.stack",))
+        return _run(target, ctx)
     finally:
         delete_created(client, ctx, _log)
         remove_docker_leftovers(world, _log)
@@ -78,17 +81,20 @@ def _run_emulator(version: str, image: str, registry: str, tag: str, ports: tupl
         return _run(target, ctx)
 
 
-def _write(folder: str, name: str, records: list[Record]) -> None:
+def _write(folder: str, name: str, run: dict, records: list[Record]) -> None:
+    """The records with what the run was made with (tag, ports, version): enough to compare the
+    emulator with it again later (--real-records)."""
     os.makedirs(folder, exist_ok=True)
     path = os.path.join(folder, name)
     with open(path + ".tmp", "w", encoding="utf-8") as f:
-        json.dump([dataclasses.asdict(r) for r in records], f, indent=1, ensure_ascii=False)
+        json.dump({**run, "records": [dataclasses.asdict(r) for r in records]}, f, indent=1, ensure_ascii=False)
     os.replace(path + ".tmp", path)
 
 
-def _read(path: str) -> list[Record]:
+def _read(path: str) -> tuple[dict, list[Record]]:
     with open(path, encoding="utf-8") as f:
-        return [Record(**row) for row in json.load(f)]
+        saved = json.load(f)
+    return saved, [Record(**row) for row in saved["records"]]
 
 
 def main(argv: list[str]) -> int:
@@ -98,9 +104,11 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
 
     world = RealWorld()
+    tag = "".join(random.choice(string.ascii_lowercase + string.digits) for _ in range(6))
+    ports = (_free_port_pair(), _free_port_pair())
     if args.real_records:
-        real = _read(args.real_records)
-        version = os.environ.get("DPP_DIFFERENTIAL_VERSION", "v0.30.2")
+        saved, real = _read(args.real_records)
+        version, tag, ports = saved["version"], saved["tag"], tuple(saved["ports"])
     else:
         if world.skip_reason:
             print(f"SKIPPED: {world.skip_reason}", flush=True)
@@ -111,8 +119,7 @@ def main(argv: list[str]) -> int:
                   f"provider sends there); the real tier runs {version}", flush=True)
             return 0
         real = None
-    tag = "".join(random.choice(string.ascii_lowercase + string.digits) for _ in range(6))
-    ports = (_free_port_pair(), _free_port_pair())
+    run = {"version": version, "tag": tag, "ports": list(ports)}
     if real is None:
         try:
             health = ApiClient(world.url, world.key, timeout=30).call("health", "GET", None)
@@ -124,11 +131,12 @@ def main(argv: list[str]) -> int:
                   "run `tools/dev real up`", flush=True)
             return 0
         real = _run_real(world, tag, ports)
+        if args.record_dir:
+            _write(args.record_dir, "real.json", run, real)
     image = world.image or "127.0.0.1:5000/dpp-workspace:bookworm"
     emulated = _run_emulator(version, image, world.registry, tag, ports)
     if args.record_dir:
-        _write(args.record_dir, "real.json", real)
-        _write(args.record_dir, "emulator.json", emulated)
+        _write(args.record_dir, "emulator.json", run, emulated)
     found = compare(real, emulated)
     for line in found:
         print(line)

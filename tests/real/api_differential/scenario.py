@@ -117,7 +117,8 @@ def projects() -> list[Step]:
              save={"secondEnvironmentId": "environmentId"}, pin=("name", "isDefault")),
         Step("the reserved name", "environment.create",
              {"name": "production", "projectId": Ref("projectId")}, pin=ERROR),
-        Step("unknown project", "environment.create", {"name": "x", "projectId": UNKNOWN_ID}, pin=ERROR),
+        # The message names the failed insert with its parameters (a new id, a time): not pinned.
+        Step("unknown project", "environment.create", {"name": "x", "projectId": UNKNOWN_ID}, pin=("code",)),
         Step("bad input", "environment.create", {"projectId": Ref("projectId")}, pin=INVALID_INPUT),
     ]
 
@@ -126,6 +127,9 @@ _APP_COLUMNS = ("applicationStatus", "sourceType", "dockerImage", "username", "r
                 "command", "args", "memoryLimit", "cpuLimit", "name",
                 "ports[].publishedPort", "ports[].targetPort", "ports[].protocol", "ports[].publishMode",
                 "mounts[].type", "mounts[].volumeName", "mounts[].mountPath")
+
+
+_MOUNT_COLUMNS = ("type", "volumeName", "mountPath", "serviceType")
 
 
 def applications() -> list[Step]:
@@ -140,6 +144,8 @@ def applications() -> list[Step]:
         Step("unknown environment", "application.create",
              {"name": "x", "appName": "dppdiff-x", "environmentId": UNKNOWN_ID}, pin=ERROR),
         Step("bad input", "application.create", {"name": "x"}, pin=INVALID_INPUT),
+        Step("bad input: empty name", "application.create",
+             {"name": "", "environmentId": Ref("secondEnvironmentId")}, pin=INVALID_INPUT),
         Step("wrong key", "application.create",
              {"name": "x", "environmentId": Ref("secondEnvironmentId")}, key="wrong", pin=("message",)),
         Step("as created", "application.one", app, pin=_APP_COLUMNS),
@@ -156,19 +162,22 @@ def applications() -> list[Step]:
              pin=("",)),
         Step("bad input", "application.saveEnvironment", {**app, "env": 7}, pin=INVALID_INPUT),
         Step("command and limits", "application.update",
-             {**app, "name": "dppdiff-app", "command": "exec sleep infinity", "args": None,
+             {**app, "name": "dppdiff-app", "command": "sleep", "args": ["infinity"],
               "memoryLimit": "268435456", "cpuLimit": "500000000"}, pin=("",)),
         Step("unknown id", "application.update", {**unknown, "name": "x"}, pin=ERROR),
         Step("ssh port", "port.create",
              {**app, "publishedPort": Ref("appPort"), "targetPort": 2222, "protocol": "tcp",
-              "publishMode": "host"}, pin=("",)),
+              "publishMode": "host"}, pin=("publishedPort", "targetPort", "protocol", "publishMode")),
         Step("unknown application", "port.create",
              {**unknown, "publishedPort": 1, "targetPort": 2, "protocol": "tcp", "publishMode": "host"},
              pin=ERROR),
         Step("bad input", "port.create", {**app, "publishedPort": "abc", "targetPort": 2222}, pin=INVALID_INPUT),
+        Step("bad input: protocol", "port.create",
+             {**app, "publishedPort": 1, "targetPort": 2, "protocol": "sctp", "publishMode": "host"},
+             pin=INVALID_INPUT),
         Step("volume", "mounts.create",
              {"type": "volume", "volumeName": Ref("volumeName"), "mountPath": "/home/devpod",
-              "serviceId": Ref("applicationId"), "serviceType": "application"}, pin=("",)),
+              "serviceId": Ref("applicationId"), "serviceType": "application"}, pin=_MOUNT_COLUMNS),
         Step("configured", "application.one", app, pin=_APP_COLUMNS,
              save={"portId": "ports.0.portId", "mountId": "mounts.0.mountId"}),
         Step("move the port", "port.update",
@@ -178,12 +187,11 @@ def applications() -> list[Step]:
         Step("unknown id", "port.update",
              {"portId": UNKNOWN_ID, "publishedPort": 1, "targetPort": 2, "protocol": "tcp",
               "publishMode": "host"}, pin=ERROR),
-        Step("replace the volume", "mounts.remove", {"mountId": Ref("mountId")},
-             pin=("type", "volumeName", "mountPath", "serviceType")),
+        Step("replace the volume", "mounts.remove", {"mountId": Ref("mountId")}, pin=_MOUNT_COLUMNS),
         Step("unknown id", "mounts.remove", {"mountId": UNKNOWN_ID}, pin=ERROR),
         Step("volume again", "mounts.create",
              {"type": "volume", "volumeName": Ref("volumeName"), "mountPath": "/home/devpod",
-              "serviceId": Ref("applicationId"), "serviceType": "application"}, pin=("",)),
+              "serviceId": Ref("applicationId"), "serviceType": "application"}, pin=_MOUNT_COLUMNS),
         Step("deploy", "application.deploy",
              {**app, "title": "dokploy-provider create", "description": "by dokploy-provider"}, pin=("",)),
         Step("unknown id", "application.deploy", {**unknown, "title": "x"}, pin=ERROR),
@@ -195,6 +203,8 @@ def applications() -> list[Step]:
         Step("while in the project", "project.all", select=_our_projects,
              pin=("[].environments[].applications[].applicationStatus",
                   "[].environments[].applications[].name")),
+        Step("while in the project", "project.one", {"projectId": Ref("projectId")},
+             pin=("environments[].applications[].applicationStatus",)),
         Step("stop", "application.stop", app, pin=("applicationStatus",)),
         Step("stopped", "application.one", app, pin=("applicationStatus",)),
         Step("unknown id", "application.stop", unknown, pin=ERROR),
@@ -221,7 +231,7 @@ def failed_application_deploy() -> list[Step]:
                              "action": {"deploy_error": "manifest for the image not found"}}),
         Step("failed", "application.one", app, until=_deploy_finished("applicationStatus"),
              select=_only("applicationStatus"), pin=("applicationStatus",)),
-        Step("delete", "application.delete", app, pin=("applicationStatus",)),
+        Step("delete", "application.delete", app, select=_only("applicationStatus"), pin=("applicationStatus",)),
     ]
 
 
@@ -240,6 +250,8 @@ def composes() -> list[Step]:
         Step("bad input", "compose.create", {"name": 5, "environmentId": Ref("environmentId")},
              pin=INVALID_INPUT),
         Step("as created", "compose.one", comp, pin=("composeStatus", "sourceType", "composeFile", "name")),
+        Step("while in the project", "project.one", {"projectId": Ref("projectId")},
+             pin=("environments[].compose[].composeStatus",)),
         Step("unknown id", "compose.one", unknown, pin=ERROR),
         Step("wrong key", "compose.one", comp, key="wrong", pin=("message",)),
         Step("file, source, name", "compose.update",
@@ -263,10 +275,11 @@ def composes() -> list[Step]:
         Step("start", "compose.start", comp, pin=("",)),
         Step("started", "compose.one", comp, pin=("composeStatus",)),
         Step("unknown id", "compose.start", unknown, pin=ERROR),
-        Step("bad input", "compose.delete", comp, pin=INVALID_INPUT),
+        Step("bad input", "compose.delete", {"deleteVolumes": True}, pin=INVALID_INPUT),
         Step("delete", "compose.delete", {**comp, "deleteVolumes": True}, pin=("composeStatus", "name")),
         Step("deleted", "compose.one", comp, pin=ERROR),
         Step("again", "compose.delete", {**comp, "deleteVolumes": True}, pin=ERROR),
+        Step("again, no deleteVolumes", "compose.delete", comp, pin=ERROR),
     ]
 
 
@@ -284,7 +297,8 @@ def failed_compose_deploy() -> list[Step]:
                              "action": {"deploy_error": "manifest for the image not found"}}),
         Step("failed", "compose.one", comp, until=_deploy_finished("composeStatus"),
              select=_only("composeStatus"), pin=("composeStatus",)),
-        Step("delete", "compose.delete", {**comp, "deleteVolumes": True}, pin=("composeStatus",)),
+        Step("delete without deleteVolumes", "compose.delete", comp, select=_only("composeStatus"),
+             pin=("composeStatus",)),
     ]
 
 
