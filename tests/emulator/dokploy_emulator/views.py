@@ -76,7 +76,15 @@ def _placement(model: Model, row: dict, f: Features) -> dict:
 
 
 def application_one(model: Model, app: dict, f: Features) -> dict:
-    """findApplicationById + the two flags application.one adds."""
+    """application.one: findApplicationById + the two flags the procedure adds."""
+    row = application_found(model, app, f)
+    row["hasGitProviderAccess"] = True
+    row["unauthorizedProvider"] = None
+    return row
+
+
+def application_found(model: Model, app: dict, f: Features) -> dict:
+    """findApplicationById: the row with its relations (what stop, start and delete return)."""
     with model.lock:
         row = application_row(model, app, f)
         row.update(_placement(model, app, f))
@@ -95,12 +103,19 @@ def application_one(model: Model, app: dict, f: Features) -> dict:
         row["registry"] = None
         row["buildRegistry"] = None
         row["rollbackRegistry"] = None
-        row["hasGitProviderAccess"] = True
-        row["unauthorizedProvider"] = None
         return row
 
 
 def compose_one(model: Model, comp: dict, f: Features) -> dict:
+    """compose.one: findComposeById + the two flags the procedure adds."""
+    row = compose_found(model, comp, f)
+    row["hasGitProviderAccess"] = True
+    row["unauthorizedProvider"] = None
+    return row
+
+
+def compose_found(model: Model, comp: dict, f: Features) -> dict:
+    """findComposeById: the row with its relations (what compose.delete returns)."""
     with model.lock:
         row = compose_row(model, comp, f)
         row.update(_placement(model, comp, f))
@@ -113,8 +128,6 @@ def compose_one(model: Model, comp: dict, f: Features) -> dict:
         row["gitea"] = None
         row["server"] = server_row(model, comp.get("serverId"))
         row["backups"] = []
-        row["hasGitProviderAccess"] = True
-        row["unauthorizedProvider"] = None
         return row
 
 

@@ -65,7 +65,7 @@ def application_delete(emu, inp: dict, call: Call):
     model = emu.model
     with model.lock:
         app = _app(emu, inp["applicationId"])
-        result = views.application_one(model, app, call.features)
+        result = views.application_found(model, app, call.features)
         model.delete_application(app["applicationId"])
     # `docker service rm`: Swarm keeps named volumes, so remove_volumes=False.
     tear_down_service(emu, app["appName"], app["applicationId"], remove_volumes=False, log=log)
@@ -96,7 +96,7 @@ def _app_before_start_or_stop(emu, inp: dict, call: Call) -> tuple[dict, dict, O
     model = emu.model
     with model.lock:
         app = _app(emu, inp["applicationId"])
-        before = views.application_one(model, app, call.features)
+        before = views.application_found(model, app, call.features)
         return app, before, model.runtime.get(app["appName"])
 
 

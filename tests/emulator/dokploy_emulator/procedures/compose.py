@@ -121,7 +121,7 @@ def compose_delete(emu, inp: dict, call: Call):
     model = emu.model
     with model.lock:
         comp = _compose(emu, inp["composeId"])
-        result = views.compose_one(model, comp, call.features)
+        result = views.compose_found(model, comp, call.features)
         model.delete_compose(comp["composeId"])
     # `docker compose down` (+ the project's volumes when deleteVolumes).
     tear_down_service(emu, comp["appName"], comp["composeId"],
