@@ -53,10 +53,12 @@ def application_one(emu, inp: dict, call: Call):
 @mutation("application.update")
 def application_update(emu, inp: dict, call: Call):
     model = emu.model
+    failed = ApiError("BAD_REQUEST", "Error updating application")
     with model.lock:
-        app = _app(emu, inp["applicationId"])
-        update_service(model, app, inp, "applicationId",
-                       unknown_parent=ApiError("BAD_REQUEST", "Error updating application"))
+        app = model.applications.get(inp["applicationId"])
+        if app is None:
+            raise failed  # updateApplication() returned no row
+        update_service(model, app, inp, "applicationId", unknown_parent=failed)
         return True
 
 
