@@ -200,8 +200,33 @@ def project_one(model: Model, project: dict, f: Features) -> dict:
     with model.lock:
         row = project_row(model, project, f)
         envs = [e for e in model.environments.values() if e["projectId"] == project["projectId"]]
-        if f.environments:
+        if f.project_one_summaries:
+            row["environments"] = [_environment_summary(model, e) for e in envs]
+            row["projectTags"] = []
+        elif f.environments:
             row["environments"] = [environment_full(model, e, f, with_project=False) for e in envs]
         else:
             _put_services_on_project(model, row, envs, f)
         return row
+
+
+# services/project.ts serviceColumns: what v0.30's findProjectById reads of every service.
+_SUMMARY_COLUMNS = ("name", "description", "appName", "createdAt", "serverId")
+
+
+def _service_summary(model: Model, row: dict, columns: tuple[str, ...]) -> dict:
+    summary = {c: row.get(c) for c in _SUMMARY_COLUMNS + columns}
+    server = model.servers.get(row.get("serverId") or "")
+    summary["server"] = {"name": server["name"]} if server else None
+    return summary
+
+
+def _environment_summary(model: Model, env: dict) -> dict:
+    row = _copy(env)
+    apps, comps = _services_of(model, env["environmentId"])
+    row["applications"] = [_service_summary(model, a, ("applicationStatus", "applicationId", "icon"))
+                           for a in apps]
+    row["compose"] = [_service_summary(model, c, ("composeId", "composeStatus")) for c in comps]
+    for kind in _OTHER_SERVICE_LISTS:
+        row[kind] = []
+    return row
