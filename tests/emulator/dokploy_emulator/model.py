@@ -39,23 +39,23 @@ APPLICATION_DEFAULTS: dict[str, Any] = {
     "memoryLimit": None, "cpuReservation": None, "cpuLimit": None, "title": None, "enabled": None,
     "subtitle": None, "command": None, "args": None, "icon": None, "refreshToken": None,
     "sourceType": "github", "cleanCache": False, "repository": None, "owner": None, "branch": None,
-    "buildPath": "/", "triggerType": "push", "autoDeploy": None, "gitlabProjectId": None,
+    "buildPath": "/", "triggerType": "push", "autoDeploy": True, "gitlabProjectId": None,
     "gitlabRepository": None, "gitlabOwner": None, "gitlabBranch": None, "gitlabBuildPath": "/",
     "gitlabPathNamespace": None, "giteaRepository": None, "giteaOwner": None, "giteaBranch": None,
     "giteaBuildPath": "/", "bitbucketRepository": None, "bitbucketRepositorySlug": None,
     "bitbucketOwner": None, "bitbucketBranch": None, "bitbucketBuildPath": "/", "username": None,
     "password": None, "dockerImage": None, "registryUrl": None, "customGitUrl": None,
     "customGitBranch": None, "customGitBuildPath": None, "customGitSSHKeyId": None,
-    "enableSubmodules": False, "dockerfile": None, "dockerContextPath": None,
+    "enableSubmodules": False, "dockerfile": "Dockerfile", "dockerContextPath": None,
     "dockerBuildStage": None, "dropBuildPath": None, "healthCheckSwarm": None,
     "restartPolicySwarm": None, "placementSwarm": None, "updateConfigSwarm": None,
     "rollbackConfigSwarm": None, "modeSwarm": None, "labelsSwarm": None, "networkSwarm": None,
     "stopGracePeriodSwarm": None, "endpointSpecSwarm": None, "ulimitsSwarm": None, "replicas": 1,
-    "applicationStatus": "idle", "buildType": "nixpacks", "railpackVersion": "0.2.2",
+    "applicationStatus": "idle", "buildType": "nixpacks", "railpackVersion": "0.15.4",
     "herokuVersion": "24", "publishDirectory": None, "isStaticSpa": None, "createEnvFile": True,
     "createdAt": None, "registryId": None, "rollbackRegistryId": None, "environmentId": None,
     "githubId": None, "gitlabId": None, "giteaId": None, "bitbucketId": None, "serverId": None,
-    "buildServerId": None, "buildRegistryId": None, "networkIds": None,
+    "buildServerId": None, "buildRegistryId": None, "networkIds": [],
     "detachDokployNetwork": False,
 }
 
@@ -68,11 +68,12 @@ COMPOSE_DEFAULTS: dict[str, Any] = {
     "gitlabPathNamespace": None, "bitbucketRepository": None, "bitbucketRepositorySlug": None,
     "bitbucketOwner": None, "bitbucketBranch": None, "giteaRepository": None, "giteaOwner": None,
     "giteaBranch": None, "customGitUrl": None, "customGitBranch": None, "customGitSSHKeyId": None,
-    "command": "", "enableSubmodules": False, "composePath": "./docker-compose.yml", "suffix": "",
-    "randomize": False, "isolatedDeployment": False, "isolatedDeploymentsVolume": False,
-    "triggerType": "push", "composeStatus": "idle", "environmentId": None, "createdAt": None,
+    "command": "", "createEnvFile": True, "enableSubmodules": False,
+    "composePath": "./docker-compose.yml", "suffix": "", "randomize": False,
+    "isolatedDeployment": False, "isolatedDeploymentsVolume": False, "triggerType": "push",
+    "composeStatus": "idle", "icon": None, "environmentId": None, "createdAt": None,
     "watchPaths": None, "githubId": None, "gitlabId": None, "bitbucketId": None, "giteaId": None,
-    "serverId": None, "serviceNetworks": None,
+    "serverId": None, "serviceNetworks": [],
 }
 
 MOUNT_DEFAULTS: dict[str, Any] = {
@@ -81,6 +82,7 @@ MOUNT_DEFAULTS: dict[str, Any] = {
     # as "application" but has no applicationId, i.e. it belongs to nothing (orphaned).
     "serviceType": "application", "mountPath": None, "applicationId": None, "postgresId": None,
     "mariadbId": None, "mongoId": None, "mysqlId": None, "redisId": None, "composeId": None,
+    "libsqlId": None,
 }
 
 DOMAIN_DEFAULTS: dict[str, Any] = {
@@ -95,7 +97,7 @@ DOMAIN_DEFAULTS: dict[str, Any] = {
 
 SERVICE_ID_COLUMN = {"application": "applicationId", "postgres": "postgresId",
                      "mariadb": "mariadbId", "mongo": "mongoId", "mysql": "mysqlId",
-                     "redis": "redisId", "compose": "composeId"}
+                     "redis": "redisId", "compose": "composeId", "libsql": "libsqlId"}
 
 
 def new_id() -> str:
@@ -243,7 +245,7 @@ class Model:
     def create_application(self, values: dict) -> dict:
         with self.lock:
             row = {"applicationId": new_id()}
-            row.update(APPLICATION_DEFAULTS)
+            row.update(copy.deepcopy(APPLICATION_DEFAULTS))
             row.update(values)
             row["createdAt"] = now_iso()
             row["refreshToken"] = new_id()
@@ -253,7 +255,7 @@ class Model:
     def create_compose(self, values: dict) -> dict:
         with self.lock:
             row = {"composeId": new_id()}
-            row.update(COMPOSE_DEFAULTS)
+            row.update(copy.deepcopy(COMPOSE_DEFAULTS))
             row.update(values)
             row["createdAt"] = now_iso()
             row["refreshToken"] = new_id()
@@ -312,7 +314,8 @@ class Model:
                    "serverId": service.get("serverId"), "isPreviewDeployment": False,
                    "previewDeploymentId": None, "createdAt": created, "startedAt": None,
                    "finishedAt": None, "errorMessage": None, "scheduleId": None,
-                   "backupId": None, "rollbackId": None, "volumeBackupId": None}
+                   "backupId": None, "rollbackId": None, "volumeBackupId": None,
+                   "buildServerId": None}
             self.deployments[row["deploymentId"]] = row
             return row
 

@@ -11,6 +11,7 @@ from typing import Any, Callable, Optional
 
 import jsonschema
 
+from . import zod4
 from .versions import Features
 
 # A copy of the reference subset (read from Dokploy's own source), kept with the emulator so that a
@@ -125,19 +126,7 @@ def _adapt(procedure: str, schema: dict, features: Features) -> dict:
 
 
 def _zod_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return "unknown"
+    return zod4.json_type(value)
 
 
 def _expected_type(schema: Any) -> str:
@@ -163,6 +152,26 @@ _BOUND_ISSUES = {
     "minimum": ("too_small", "minimum", "number", "Number must be greater than or equal to {}"),
     "maximum": ("too_big", "maximum", "number", "Number must be less than or equal to {}"),
 }
+
+
+def _zod4_issues_for(error: jsonschema.ValidationError, procedure: str) -> list[dict]:
+    path = list(error.absolute_path)
+    v, vv, inst = error.validator, error.validator_value, error.instance
+    if v == "required":
+        props = error.schema.get("properties", {})
+        return [zod4.missing(procedure, key, props.get(key), path + [key])
+                for key in vv if isinstance(inst, dict) and key not in inst]
+    if v in ("type", "anyOf"):
+        branch = (error.schema.get("anyOf") or [{}])[0]
+        if "enum" in branch and inst is not None:
+            return [zod4.invalid_value(branch["enum"], path)]
+        return [zod4.invalid_type(zod4.expected_type(error.schema), zod4.received_type(inst), path)]
+    if v == "enum":
+        return [zod4.invalid_value(vv, path)]
+    if v == "pattern":
+        return [zod4.pattern(vv, path)]
+    issue = zod4.bound(v, vv, path)
+    return [issue] if issue else [{"code": "custom", "path": path, "message": error.message}]
 
 
 def _issues_for(error: jsonschema.ValidationError) -> list[dict]:
@@ -195,6 +204,24 @@ def _enum_issue(options: list, received: Any, path: list) -> dict:
     shown = " | ".join(f"'{o}'" for o in options)
     return {"received": received, "code": "invalid_enum_value", "options": options, "path": path,
             "message": f"Invalid enum value. Expected {shown}, received '{received}'"}
+
+
+def _with_defaults(schema: dict, value: Any) -> Any:
+    """zod's .default(): a missing key takes its default before any check (port.create's
+    publishMode and protocol), so it is never reported missing."""
+    if not isinstance(value, dict):
+        return value
+    defaults = {k: copy.deepcopy(p["default"]) for k, p in (schema.get("properties") or {}).items()
+                if isinstance(p, dict) and "default" in p and k not in value}
+    return {**value, **defaults} if defaults else value
+
+
+def _key_order(schema: dict, path: list) -> tuple[int, str]:
+    """zod checks an object's keys in the order its shape lists them, which the document's
+    `properties` keep."""
+    keys = list((schema.get("properties") or {}).keys())
+    first = str(path[0]) if path else ""
+    return (keys.index(first) if first in keys else len(keys), json.dumps(path))
 
 
 def _flatten(issues: list[dict]) -> dict:
@@ -282,25 +309,31 @@ class SchemaBook:
         return out
 
     def validate(self, procedure: str, features: Features, value: Any) -> Any:
-        """Returns the input with unknown top-level keys dropped (zod's strip), or raises
-        ValidationFailed with zod-like issues."""
+        """Returns the input with unknown top-level keys dropped (zod's strip), defaults filled in
+        and (v0.30+) booleans and numbers coerced, or raises ValidationFailed with zod's issues."""
         compiled = self._compiled(procedure, features)
         if compiled is None:
             return value if isinstance(value, dict) else {}
         schema, validator = compiled
         if value is None:
-            issues = [{"code": "invalid_type", "expected": "object", "received": "undefined",
+            issues = [zod4.invalid_type("object", "undefined", []) if features.zod4 else
+                      {"code": "invalid_type", "expected": "object", "received": "undefined",
                        "path": [], "message": "Required"}]
         else:
+            value = _with_defaults(schema, value)
+            if features.zod4:
+                value = zod4.coerce(schema, value, procedure)
             issues = []
             seen: set[str] = set()
             for error in sorted(validator.iter_errors(value), key=lambda e: [str(p) for p in e.absolute_path]):
                 # jsonschema reports `required` once per missing key, each listing all of them.
-                for issue in _issues_for(error):
+                found = _zod4_issues_for(error, procedure) if features.zod4 else _issues_for(error)
+                for issue in found:
                     marker = json.dumps([issue["code"], issue["path"]])
                     if marker not in seen:
                         seen.add(marker)
                         issues.append(issue)
+            issues.sort(key=lambda issue: _key_order(schema, issue["path"]))
             if not issues and isinstance(value, dict) and procedure in REFINEMENTS:
                 issues = REFINEMENTS[procedure](value, features)
         if issues:

@@ -74,6 +74,19 @@ class Features:
     def generated_name_cut(self) -> bool:  # generateRandomDomain cuts the name at 40 (seen in v0.26.0)
         return self.number >= (0, 26, 0)
 
+    @property
+    def project_one_summaries(self) -> bool:
+        """v0.30: project.one lists each service's summary columns and server name, and the
+        project's tags (v0.26.0 returned full service rows and no tags)."""
+        return self.number >= (0, 30, 0)
+
+    @property
+    def zod4(self) -> bool:
+        """v0.30: zod 4 and @dokploy/trpc-openapi 0.0.18 (v0.30.2 has them, v0.26.0 had zod 3.25 and
+        0.0.4; the release in between that switched is not known here): zod 4's issue format, and
+        boolean/number inputs coerced in request bodies too."""
+        return self.number >= (0, 30, 0)
+
 
 def features_for(version: str) -> Features:
     number = parse_version(version)

@@ -61,6 +61,9 @@ def containers_by_app_name_match(emu, inp: dict, call: Call):
         state = emu.gate.runner.state(key)
         if state == "missing":
             continue
+        running = state == "running"
+        # services/docker.ts: `docker ps -a --format '... {{.State}} | Status: {{.Status}}'`
         containers.append({"containerId": _fake_id("container:" + key, 12), "name": key,
-                           "state": "running" if state == "running" else "exited"})
+                           "state": "running" if running else "exited",
+                           "status": "Up 2 seconds" if running else "Exited (0) 2 seconds ago"})
     return containers
