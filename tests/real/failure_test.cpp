@@ -76,13 +76,7 @@ TEST(RealFailures, FailedDeploySaysWhatDokployLoggedAndTheMachineAnswersAtOnce) 
    // names the failed create and what to run. Called here as DevPod calls it.
    std::string why;
    EXPECT_EQ(machine.state(&why), devpod::MachineState::not_found) << why;
-   EnvMap env = current_environment();
-   for (const auto& [name, value] : machine.options()) env[name] = value;
-   env["MACHINE_ID"] = machine.id();
-   env["MACHINE_FOLDER"] = machine.cli().home() + "/.devpod/contexts/default/machines/" + machine.id();
-   env["COMMAND"] = "true";
-   const ProcessResult command =
-       run_process({.argv = {provider_path(), "command"}, .env = env}, std::chrono::minutes(2));
+   const ProcessResult command = machine.provider("command", {{"COMMAND", "true"}});
    EXPECT_EQ(command.exit_code, 255) << command.err;
    EXPECT_EQ(command.out, "");
    EXPECT_EQ(lines_of(command.err).size(), 1u) << command.err;
