@@ -81,7 +81,8 @@ ServiceRef find_service(const RealWorld& world, const std::string& machine_id) {
                                               std::tuple{"compose", "compose", "composeId"}}) {
          if (!holder.contains(key) || !holder[key].is_array()) continue;
          for (const auto& service : holder[key])
-            if (names_machine(service.value("appName", ""), machine_id))
+            if (names_machine(service.value("appName", ""), machine_id) ||
+                names_machine(service.value("name", ""), machine_id))
                return {kind, service.value(id_key, "")};
       }
       return {};

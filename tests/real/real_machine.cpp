@@ -71,6 +71,16 @@ devpod::CliResult RealMachine::ssh(const std::string& command, const std::option
    return timed("machine ssh", [&] { return cli_->ssh(id_, command, stdin_data); });
 }
 
+ProcessResult RealMachine::provider(const std::string& verb,
+                                    const std::map<std::string, std::string>& extra) const {
+   EnvMap env = current_environment();
+   for (const auto& [name, value] : options_) env[name] = value;
+   for (const auto& [name, value] : extra) env[name] = value;
+   env["MACHINE_ID"] = id_;
+   env["MACHINE_FOLDER"] = cli_->home() + "/.devpod/contexts/default/machines/" + id_;
+   return run_process({.argv = {provider_path(), verb}, .env = env}, std::chrono::minutes(12));
+}
+
 devpod::CliResult RealMachine::ssh_with_stdin_file(const std::string& command,
                                                    const std::string& stdin_path) {
    const int in = ::open(stdin_path.c_str(), O_RDONLY | O_CLOEXEC);
