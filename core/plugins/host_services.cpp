@@ -190,7 +190,7 @@ dpp_status HostServices::state_set(const dpp_host* host, const char* key, const 
 }
 
 dpp_status HostServices::state_set_unguarded(const dpp_host* host, const char* key, const char* value,
-                                   dpp_error* error) {
+                                             dpp_error* error) {
    const PluginHost& ctx = context(host);
    if (!ctx.owner->machine_) return dpp_error_set(error, DPP_E_UNSUPPORTED, "no machine in this invocation");
    if (!is_state_key(key))
@@ -228,8 +228,8 @@ dpp_status HostServices::write_machine_file(const dpp_host* host, const char* na
    }
 }
 
-dpp_status HostServices::write_machine_file_unguarded(const dpp_host* host, const char* name, const void* data,
-                                            std::size_t size, dpp_error* error) {
+dpp_status HostServices::write_machine_file_unguarded(const dpp_host* host, const char* name,
+                                                      const void* data, std::size_t size, dpp_error* error) {
    const PluginHost& ctx = context(host);
    if (!ctx.owner->machine_) return dpp_error_set(error, DPP_E_UNSUPPORTED, "no machine in this invocation");
    if (!is_machine_file_name(name))
@@ -247,7 +247,8 @@ dpp_status HostServices::write_machine_file_unguarded(const dpp_host* host, cons
 }
 
 dpp_status HostServices::read_machine_file(const dpp_host* host, const char* name, void* buffer,
-                                           std::size_t capacity, std::size_t* size, dpp_error* error) noexcept {
+                                           std::size_t capacity, std::size_t* size,
+                                           dpp_error* error) noexcept {
    try {
       return read_machine_file_unguarded(host, name, buffer, capacity, size, error);
    } catch (const std::exception& e) {
@@ -258,7 +259,8 @@ dpp_status HostServices::read_machine_file(const dpp_host* host, const char* nam
 }
 
 dpp_status HostServices::read_machine_file_unguarded(const dpp_host* host, const char* name, void* buffer,
-                                           std::size_t capacity, std::size_t* size, dpp_error* error) {
+                                                     std::size_t capacity, std::size_t* size,
+                                                     dpp_error* error) {
    const PluginHost& ctx = context(host);
    if (!ctx.owner->machine_) return dpp_error_set(error, DPP_E_UNSUPPORTED, "no machine in this invocation");
    if (!is_machine_file_name(name))
@@ -289,8 +291,8 @@ dpp_status HostServices::check_endpoint(const dpp_host* host, const char* hostna
 }
 
 dpp_status HostServices::check_endpoint_unguarded(const dpp_host* host, const char* hostname, uint16_t port,
-                                        const char* expected_host_key, uint32_t timeout_ms,
-                                        dpp_error* error) {
+                                                  const char* expected_host_key, uint32_t timeout_ms,
+                                                  dpp_error* error) {
    const PluginHost& ctx = context(host);
    if (!ctx.owner->checker_)
       return dpp_error_set(error, DPP_E_UNSUPPORTED, "no SSH transport is loaded in this invocation");

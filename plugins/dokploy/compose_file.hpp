@@ -1,5 +1,6 @@
 // The docker-compose file of a workspace: image, the bootstrap as entrypoint, the privileges
-// Docker inside needs when asked (DOKPLOY_DOCKER_PRIVILEGES), the SSH port published, named volumes, limits, the environment, restart unless-stopped.
+// Docker inside needs when asked (DOKPLOY_DOCKER_PRIVILEGES), the SSH port published, named
+// volumes, limits, the environment, restart unless-stopped.
 #pragma once
 
 #include <string>

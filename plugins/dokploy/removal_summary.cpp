@@ -15,8 +15,9 @@ std::string joined(const std::vector<std::string>& names, const std::string& sep
 RemovalSummary summarize(const Removal& removal) {
    const std::string deleted =
        "deleted " + removal.service +
-       (removal.shared_ports ? " and the domains of its " + std::to_string(removal.shared_ports) + " shared ports"
-                             : "");
+       (removal.shared_ports
+            ? " and the domains of its " + std::to_string(removal.shared_ports) + " shared ports"
+            : "");
    if (removal.volumes && removal.volumes->empty()) return {false, deleted};
    const std::string names = removal.volumes
                                  ? joined(*removal.volumes, ", ")

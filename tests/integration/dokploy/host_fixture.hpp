@@ -13,7 +13,6 @@
 
 namespace dpp::test {
 
-
 // A fixture whose tests run provider verbs against workspace_emulator(), one machine folder per
 // test; it checks that no request failed Dokploy's schema.
 class HostProviderTest : public ::testing::Test {
