@@ -155,7 +155,10 @@ class Domains(unittest.TestCase):
                                       "serviceName": "web", "domainType": "compose"})
         one = self.deploy_compose(comp)
         self.assertEqual(one["composeStatus"], "error")
-        self.assertIn('attached to service "web" which does not exist', one["deployments"][-1]["errorMessage"])
+        # Real Dokploy leaves errorMessage null for a failed deploy; the cause is in its log.
+        log = self.emu.ok("deployment.readLogs", {"deploymentId": one["deployments"][-1]["deploymentId"],
+                                                  "tail": 50})
+        self.assertIn('attached to service "web" which does not exist', str(log))
 
     # ---- the emulated Traefik ----------------------------------------------------------------
     def test_unknown_hosts_get_traefiks_404(self):
