@@ -22,7 +22,8 @@ inline constexpr Version kNewestKnown{0, 30, 2};
 // "v0.30.2", "0.25", "v0.26.1-canary.3" -> the numbers; nullopt when it is not a version.
 std::optional<Version> parse_version(const std::string& text);
 
-// The API differences between versions (shared/reference/dokploy-api.md, "Versions a client meets").
+// The API differences between versions (docs/compatibility.md, "Differences between Dokploy
+// versions").
 struct Features {
    Version version;
    // v0.25: projects hold environments; services take environmentId instead of projectId.

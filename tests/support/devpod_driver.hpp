@@ -1,6 +1,7 @@
 // Runs a machine provider exactly as DevPod does: the environment table of every exec, each
 // exec entry as one string through DevPod's shell, `status` parsed by DevPod's rule, and
-// cancellation by SIGINT then SIGKILL 2 s later (shared/reference/devpod-contract.md).
+// cancellation by SIGINT then SIGKILL 2 s later (loft-sh/devpod pkg/provider, pkg/client; the
+// files read are listed in docs/devpod.md, "Supported DevPod versions").
 #pragma once
 
 #include <sys/types.h>

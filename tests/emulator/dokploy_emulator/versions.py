@@ -24,7 +24,7 @@ def parse_version(text: str) -> tuple[int, int, int]:
 @dataclasses.dataclass(frozen=True)
 class Features:
     """What a given Dokploy version does; each flag names the release that introduced it
-    (shared/reference/dokploy-api.md, "Versions a client meets")."""
+    (docs/compatibility.md, "Differences between Dokploy versions")."""
 
     version: str
     number: tuple[int, int, int]

@@ -106,7 +106,7 @@ MAYBE_UNUSED static dpp_status factory_create(const dpp_backend_factory* factory
 #if !defined(DEFECT_BACKEND_NULL_STATUS)
    backend->status = backend_status;
 #endif
-   /* start and stop stay NULL: "not provided" (rule 2), which a backend may do. */
+   /* start and stop stay NULL: "not provided" (dpp/backend.h), which a backend may do. */
    *out = backend;
    return DPP_OK;
 }
@@ -194,7 +194,7 @@ static const dpp_option_desc* plugin_get_option(uint32_t index) {
 #endif
 
 /* A plugin built against a later minor has a longer entry: the host must read only what it
- * knows (rule 2). */
+ * knows (structs grow only at the end: dpp/entry.h). */
 typedef struct longer_entry {
    dpp_plugin_entry known;
    void* appended_by_a_later_minor[4];
