@@ -75,7 +75,13 @@ void check_machine(Session& session, CheckPrinter& printer) {
                      "delete and recreate the workspace to make new ones");
       return;
    }
-   const Endpoint endpoint = endpoint_from_info(info, auth.user, auth.host_public_key);
+   Endpoint endpoint;
+   try {
+      endpoint = endpoint_from_info(info, session.backend().plugin(), auth.user, auth.host_public_key);
+   } catch (const ProviderError& e) {
+      printer.report("ssh user", DPP_CHECK_FAIL, e.what(), "change the backend's login user");
+      return;
+   }
    std::string probe_detail;
    if (probe_ssh_banner(endpoint.host, endpoint.port, 5000, probe_detail) != ProbeResult::ssh_banner) {
       printer.report(

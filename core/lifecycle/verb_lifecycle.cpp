@@ -71,7 +71,8 @@ void roll_back_create(Session& session) {
 Endpoint adopt_created(Session& session, const dpp_workspace_info& info, const dpp_workspace_auth& auth,
                        bool answered_before) {
    try {
-      const Endpoint endpoint = endpoint_from_info(info, auth.user, auth.host_public_key);
+      const Endpoint endpoint =
+          endpoint_from_info(info, session.backend().plugin(), auth.user, auth.host_public_key);
       verify_endpoint(session, endpoint);
       remember(session, endpoint);
       return endpoint;
@@ -123,7 +124,8 @@ int verb_start(Session& session) {
    WorkspaceSpec spec(session.config(), state.machine_id(), auth);
    log().info("starting workspace {}", state.machine_id());
    const dpp_workspace_info info = session.backend().start(spec.get());
-   const Endpoint endpoint = endpoint_from_info(info, auth.user, auth.host_public_key);
+   const Endpoint endpoint =
+       endpoint_from_info(info, session.backend().plugin(), auth.user, auth.host_public_key);
    verify_endpoint(session, endpoint);
    remember(session, endpoint);
    log().info("workspace {} runs again ({:.1f} s)", state.machine_id(), seconds_since(started));
