@@ -10,6 +10,7 @@
 #include "lifecycle/verbs.hpp"
 #include "logging/logging.hpp"
 #include "options/host_options.hpp"
+#include "plugins/option_overlaps.hpp"
 #include "util/tcp_probe.hpp"
 
 namespace dpp::core {
@@ -152,6 +153,8 @@ int verb_doctor(Session& session, std::ostream& out) {
       printer.report(std::string("plugin ") + plugin.id(), DPP_CHECK_PASS,
                      plugin.version() + " from " + plugin.file(), "");
    }
+   for (const auto& overlap : find_option_overlaps(host_option_specs(), session.registry().load_all().loaded))
+      printer.report("option " + overlap.name, DPP_CHECK_WARN, overlap.message, "");
    dpp_error error = make_error();
    session.backend().check(&CheckPrinter::callback, &printer, error);
    if (session.has_machine())
