@@ -1,6 +1,6 @@
 // doctor: every check a person needs when something is wrong, each with pass/fail and a fix:
-// configuration, plugins, server, token, version, project; then, for a machine, its state file,
-// its service, its port, its host key and a test command.
+// configuration, plugins, the backend's own checks; then, for a machine, its state file, its
+// workspace, its port, its host key and a test command.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -49,18 +49,17 @@ void check_machine(Session& session, CheckPrinter& printer) {
    try {
       info = session.backend().status(state->machine_id());
    } catch (const ProviderError& e) {
-      printer.report("workspace service", DPP_CHECK_FAIL, e.what(),
-                     "see the checks above for the server and token");
+      printer.report("workspace", DPP_CHECK_FAIL, e.what(), "see the backend's checks above");
       return;
    }
    const std::string detail = info.detail[0] ? std::string(" (") + info.detail + ")" : "";
    if (info.state == DPP_WORKSPACE_NOT_FOUND) {
-      printer.report("workspace service", DPP_CHECK_FAIL,
+      printer.report("workspace", DPP_CHECK_FAIL,
                      "the backend has no workspace " + state->machine_id() + detail,
                      "run `devpod up` (create) for it");
       return;
    }
-   printer.report("workspace service", info.state == DPP_WORKSPACE_RUNNING ? DPP_CHECK_PASS : DPP_CHECK_WARN,
+   printer.report("workspace", info.state == DPP_WORKSPACE_RUNNING ? DPP_CHECK_PASS : DPP_CHECK_WARN,
                   std::string("the backend reports it ") + state_name(info.state) + detail,
                   info.state == DPP_WORKSPACE_FAILED ? "run `devpod up` again: start redeploys it"
                                                      : "start it with `devpod up`");
@@ -87,7 +86,8 @@ void check_machine(Session& session, CheckPrinter& printer) {
    if (probe_ssh_banner(endpoint.host, endpoint.port, 5000, probe_detail) != ProbeResult::ssh_banner) {
       printer.report(
           "ssh port", DPP_CHECK_FAIL, probe_detail,
-          "check that the port is published and not blocked by a firewall; see the deploy log in Dokploy");
+          "check that the port is published and not blocked by a firewall, and read the workspace's start-up "
+          "log on its platform (with Dokploy: the service's deployment log)");
       return;
    }
    printer.report("ssh port", DPP_CHECK_PASS, probe_detail, "");

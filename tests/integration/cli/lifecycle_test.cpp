@@ -193,6 +193,18 @@ TEST_F(Lifecycle, FailedCheckAfterCreatingAMachineThatExistedNeverDeletesIt) {
    EXPECT_TRUE(std::filesystem::exists(machine_folder() + "/dokploy-provider-state.json"));
 }
 
+TEST_F(Lifecycle, DoctorSpeaksOfTheWorkspaceInWordsThatFitAnyBackend) {
+   auto result = run({"doctor"});
+   EXPECT_EQ(result.exit_code, 1);
+   EXPECT_THAT(result.out, HasSubstr("\xe2\x9c\x97 workspace: the backend has no workspace m1"));
+   create();
+   result = run({"doctor"}, {{"FAKE_FAIL", "remote"}});
+   EXPECT_THAT(result.out, HasSubstr("workspace: test.fake: FAKE_FAIL=remote makes status fail\n"
+                                     "    fix: see the backend's checks above"));
+   EXPECT_THAT(result.out, Not(HasSubstr("service")));
+   EXPECT_THAT(result.out, Not(HasSubstr("token")));
+}
+
 TEST_F(Lifecycle, InitChecksThePlatformAndExitsByTheKindOfFailure) {
    auto result = run({"init"});
    EXPECT_EQ(result.exit_code, 0) << result.err;
