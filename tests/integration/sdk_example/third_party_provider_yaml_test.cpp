@@ -105,7 +105,7 @@ TEST_F(ThirdPartyProviderYaml, HasTheStructureDevPodRequires) {
 TEST_F(ThirdPartyProviderYaml, DevPodsVerbsThroughItsExecLinesRunTheShippedBackend) {
    ASSERT_EQ(generate().exit_code, 0);
    SshBanner banner;  // the machine: SSH answers there
-   // `devpod provider add -o …`: refused if the file did not declare every one of them.
+   // `devpod provider add -o …`: DevPod passes the provider only the options the file declares.
    DevPodDriver driver({.provider_yaml = yaml(),
                         .user_values = {{"SSH_MACHINE_HOST", "127.0.0.1"},
                                         {"SSH_MACHINE_PORT", std::to_string(banner.port())},
