@@ -5,6 +5,7 @@
 
 #include "errors.hpp"
 #include "lifecycle/failed_create.hpp"
+#include "lifecycle/endpoint_checks.hpp"
 #include "lifecycle/signals.hpp"
 #include "lifecycle/verbs.hpp"
 #include "logging/logging.hpp"
@@ -38,8 +39,8 @@ Endpoint endpoint_from_backend(Session& session) {
    Endpoint endpoint = state.endpoint;
    endpoint.host = info.ssh_host;
    endpoint.port = info.ssh_port;
-   if (endpoint.user.empty() || info.ssh_user[0])
-      endpoint.user = info.ssh_user[0] ? std::string(info.ssh_user) : std::string(auth.user);
+   const std::optional<std::string> backend_user = backend_login_user(info, session.backend().plugin());
+   if (endpoint.user.empty() || backend_user) endpoint.user = backend_user.value_or(auth.user);
    if (endpoint.host_key.empty() || info.ssh_host_key[0])
       endpoint.host_key =
           info.ssh_host_key[0] ? std::string(info.ssh_host_key) : std::string(auth.host_public_key);

@@ -47,6 +47,43 @@ void verify_endpoint(Session& session, const Endpoint& endpoint) {
                                          std::to_string(endpoint.port) + " does not answer SSH: " + message);
 }
 
+// What a create made must not outlive the host's failed check of it: the backend deletes it and
+// the state file goes, so that `status` says NotFound (not Busy for ever) and DevPod can create
+// it again. Unless the person asked to keep it for inspection.
+void roll_back_create(Session& session) {
+   MachineState& state = session.machine();
+   if (session.config().get_bool(kOptKeepFailed)) {
+      log().warn("keeping workspace {} for inspection ({}); `devpod delete` removes it", state.machine_id(),
+                 kOptKeepFailed);
+      return;
+   }
+   try {
+      session.backend().remove(state.machine_id(), /*keep_volumes=*/false);
+      state.remove();
+      log().info("deleted workspace {} again: the host could not use it", state.machine_id());
+   } catch (const std::exception& e) {
+      log().error(
+          "could not delete workspace {} after the failed create ({}); run `devpod delete` to remove it",
+          state.machine_id(), e.what());
+   }
+}
+
+// The host's checks of what create returned, then the record. A machine that answered before
+// (create is idempotent) is never rolled back: that would delete the person's work.
+Endpoint adopt_created(Session& session, const dpp_workspace_info& info, const dpp_workspace_auth& auth,
+                       bool answered_before) {
+   try {
+      const Endpoint endpoint =
+          endpoint_from_info(info, session.backend().plugin(), auth.user, auth.host_public_key);
+      verify_endpoint(session, endpoint);
+      remember(session, endpoint);
+      return endpoint;
+   } catch (...) {
+      if (!answered_before) roll_back_create(session);
+      throw;
+   }
+}
+
 // Loads everything a create/start needs: lock first, then credentials, endpoint checks.
 dpp_workspace_auth prepare_machine(Session& session, bool create_credentials) {
    MachineState& state = session.machine();
@@ -64,10 +101,9 @@ void create_workspace(Session& session, std::ostream& out) {
    WorkspaceSpec spec(session.config(), state.machine_id(), auth);
    log().info("creating workspace {} with the {} backend (timeout {} s)", state.machine_id(),
               session.backend().plugin().id(), spec.get().timeout_ms / 1000);
+   const bool answered_before = state.endpoint.known();
    const dpp_workspace_info info = session.backend().create(spec.get());
-   const Endpoint endpoint = endpoint_from_info(info, auth.user, auth.host_public_key);
-   verify_endpoint(session, endpoint);
-   remember(session, endpoint);
+   const Endpoint endpoint = adopt_created(session, info, auth, answered_before);
    log().info("workspace {} is ready at {}@{}:{} ({:.1f} s)", state.machine_id(), endpoint.user,
               endpoint.host, endpoint.port, seconds_since(started));
    out << "DEVPOD_MACHINE_ID=" << state.machine_id() << '\n'
@@ -101,7 +137,8 @@ int verb_start(Session& session) {
    WorkspaceSpec spec(session.config(), state.machine_id(), auth);
    log().info("starting workspace {}", state.machine_id());
    const dpp_workspace_info info = session.backend().start(spec.get());
-   const Endpoint endpoint = endpoint_from_info(info, auth.user, auth.host_public_key);
+   const Endpoint endpoint =
+       endpoint_from_info(info, session.backend().plugin(), auth.user, auth.host_public_key);
    verify_endpoint(session, endpoint);
    remember(session, endpoint);
    log().info("workspace {} runs again ({:.1f} s)", state.machine_id(), seconds_since(started));

@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "cli_fixture.hpp"
+#include "support/test_paths.hpp"
 
 namespace dpp::test::cli {
 namespace {
@@ -160,6 +161,58 @@ TEST_F(Lifecycle, EndpointThatDoesNotAnswerAfterCreateFailsCreate) {
    EXPECT_EQ(result.out, "");
    expect_actionable_failure(result);
    EXPECT_THAT(last_line(result.err), HasSubstr("does not answer SSH"));
+}
+
+TEST_F(Lifecycle, CreateWhoseEndpointNothingListensOnIsRolledBackSoStatusSaysNotFound) {
+   // The host's real transport and auth check the endpoint the backend returned: a port where
+   // nothing listens. The backend's record must not outlive the failed create (status would say
+   // Busy, and DevPod would wait for ever).
+   const std::string libssh2 =
+       copy_plugin(plugin_dir() + "/dpp-libssh2.so", "host-plugins", "dpp-libssh2.so");
+   const std::string key = copy_plugin(plugin_dir() + "/dpp-key.so", "host-plugins", "dpp-key.so");
+   const EnvChanges silent_endpoint = {{"FAKE_SSH_PORT", std::to_string(free_tcp_port())},
+                                       {"DOKPLOY_SSH_TRANSPORT", "libssh2"},
+                                       {"DOKPLOY_SSH_AUTH", "key"},
+                                       {"DOKPLOY_PLUGIN_PATH", libssh2 + ":" + key}};
+   const auto result = run({"create"}, silent_endpoint);
+   EXPECT_EQ(result.exit_code, 1) << result.err;
+   EXPECT_EQ(result.out, "");
+   expect_actionable_failure(result);
+   EXPECT_THAT(last_line(result.err), HasSubstr("does not answer SSH"));
+   EXPECT_THAT(result.err, HasSubstr("fake backend deletes m1")) << "the backend's delete was not called";
+   EXPECT_FALSE(std::filesystem::exists(machine_folder() + "/dokploy-provider-state.json"));
+   EXPECT_EQ(run({"status"}, silent_endpoint).out, "NotFound\n");
+}
+
+TEST_F(Lifecycle, FailedCheckAfterCreateKeepsWhatWasMadeWhenAskedTo) {
+   const auto result =
+       run({"create"},
+           {{"FAKE_SSH_PORT", "2200"}, {"FAKE_TRANSPORT_FAIL", "connect"}, {"DOKPLOY_KEEP_FAILED", "true"}});
+   EXPECT_EQ(result.exit_code, 1);
+   EXPECT_THAT(result.err, Not(HasSubstr("fake backend deletes")));
+   EXPECT_THAT(result.err, HasSubstr("keeping workspace m1 for inspection (DOKPLOY_KEEP_FAILED)"));
+   EXPECT_TRUE(std::filesystem::exists(machine_folder() + "/dokploy-provider-state.json"));
+}
+
+TEST_F(Lifecycle, FailedCheckAfterCreatingAMachineThatExistedNeverDeletesIt) {
+   create();
+   const auto result = run({"create"}, {{"FAKE_SSH_PORT", "2200"}, {"FAKE_TRANSPORT_FAIL", "connect"}});
+   EXPECT_EQ(result.exit_code, 1);
+   EXPECT_THAT(last_line(result.err), HasSubstr("does not answer SSH"));
+   EXPECT_THAT(result.err, Not(HasSubstr("fake backend deletes")));
+   EXPECT_TRUE(std::filesystem::exists(machine_folder() + "/dokploy-provider-state.json"));
+}
+
+TEST_F(Lifecycle, DoctorSpeaksOfTheWorkspaceInWordsThatFitAnyBackend) {
+   auto result = run({"doctor"});
+   EXPECT_EQ(result.exit_code, 1);
+   EXPECT_THAT(result.out, HasSubstr("\xe2\x9c\x97 workspace: the backend has no workspace m1"));
+   create();
+   result = run({"doctor"}, {{"FAKE_FAIL", "remote"}});
+   EXPECT_THAT(result.out, HasSubstr("workspace: test.fake: FAKE_FAIL=remote makes status fail\n"
+                                     "    fix: see the backend's checks above"));
+   EXPECT_THAT(result.out, Not(HasSubstr("service")));
+   EXPECT_THAT(result.out, Not(HasSubstr("token")));
 }
 
 TEST_F(Lifecycle, InitChecksThePlatformAndExitsByTheKindOfFailure) {

@@ -11,6 +11,9 @@
 #ifndef PLUGIN_ID
 #define PLUGIN_ID "test.c-backend"
 #endif
+#ifndef GREETING_DEFAULT
+#define GREETING_DEFAULT "hello"
+#endif
 
 /* Whatever a defect leaves unreferenced (the function behind a NULL slot) is still compiled. */
 #define MAYBE_UNUSED __attribute__((unused))
@@ -156,8 +159,8 @@ MAYBE_UNUSED static const void* plugin_get_factory(const char* factory_id) {
 }
 
 static const dpp_option_desc k_options[] = {
-    {sizeof(dpp_option_desc), "TEST_C_GREETING", "What the C test backend says.", "hello", DPP_OPTION_STRING,
-     0, NULL, "workspace"},
+    {sizeof(dpp_option_desc), "TEST_C_GREETING", "What the C test backend says.", GREETING_DEFAULT,
+     DPP_OPTION_STRING, 0, NULL, "workspace"},
     {sizeof(dpp_option_desc), "TEST_C_PORTS", "Ports the C test backend may use.", NULL,
      DPP_OPTION_PORT_RANGE, 0, NULL, NULL},
 #if defined(DEFECT_BAD_OPTION_NAME)
@@ -175,6 +178,11 @@ static const dpp_option_desc k_options[] = {
 #elif defined(DEFECT_OPTION_CLASH)
     {sizeof(dpp_option_desc), "DOKPLOY_IMAGE", "Claims a name the host already uses.", NULL,
      DPP_OPTION_STRING, 0, NULL, NULL},
+#endif
+#if defined(SHARES_FAKE_OPTION)
+    /* Not a defect: a name the CLI tests' fake plugin (a transport too) also declares. */
+    {sizeof(dpp_option_desc), "FAKE_DISK", "Disk of a C test workspace.", NULL, DPP_OPTION_STRING, 0, NULL,
+     NULL},
 #endif
 };
 
