@@ -180,8 +180,11 @@ TEST_F(Lifecycle, CreateWhoseEndpointNothingListensOnIsRolledBackSoStatusSaysNot
    expect_actionable_failure(result);
    EXPECT_THAT(last_line(result.err), HasSubstr("does not answer SSH"));
    EXPECT_THAT(result.err, HasSubstr("fake backend deletes m1")) << "the backend's delete was not called";
-   EXPECT_FALSE(std::filesystem::exists(machine_folder() + "/dokploy-provider-state.json"));
+   // What stays is the record of the failed create, which `command` names (exit 255).
    EXPECT_EQ(run({"status"}, silent_endpoint).out, "NotFound\n");
+   const auto command = run({"command"}, {{"COMMAND", "true"}, {"FAKE_SSH_PORT", "2200"}});
+   EXPECT_EQ(command.exit_code, 255) << command.err;
+   EXPECT_THAT(command.err, HasSubstr("create")) << command.err;
 }
 
 TEST_F(Lifecycle, FailedCheckAfterCreateKeepsWhatWasMadeWhenAskedTo) {

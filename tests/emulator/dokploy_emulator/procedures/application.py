@@ -151,11 +151,16 @@ def application_reload(emu, inp: dict, call: Call):
         spec = application_spec(model, app, call.features, emu.server_address)
         emu.queue._check_port_allocation(app["appName"], "application", [spec])
         with emu.gate.group(app["appName"]) as runner:
-            runner.up(emu.queue.routed(spec))
+            with model.lock:  # deleted while waiting for the group: nothing may come back up
+                gone = inp["applicationId"] not in model.applications
+            if not gone:
+                runner.up(emu.queue.routed(spec))
     except (DeployError, RunnerError) as e:
         with model.lock:
             app["applicationStatus"] = "error"
         raise ApiError("INTERNAL_SERVER_ERROR", "Error reloading application") from e
+    if gone:
+        raise not_found("Application")
     with model.lock:
         runtime = model.runtime.get(app["appName"])
         if runtime is None:
