@@ -116,4 +116,11 @@ std::string ComposeDriver::container_state(const ServiceView& view) {
    }
 }
 
+bool ComposeDriver::shows_containers(const std::string& app_name, const std::string& server_id) {
+   QueryParams params = {{"appName", app_name}, {"appType", "docker-compose"}};
+   if (!server_id.empty()) params.emplace_back("serverId", server_id);
+   const json::Array listed = json::as_array(api_.query("docker.getContainersByAppNameMatch", params));
+   return listed && listed->size() > 0;
+}
+
 }  // namespace dpp::dokploy

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "retry_policy.hpp"
 #include "service_naming.hpp"
 
 namespace dpp::dokploy {
@@ -17,6 +18,7 @@ namespace {
 constexpr auto kStatusBudget = std::chrono::seconds(30);
 constexpr auto kStopBudget = std::chrono::seconds(120);
 constexpr auto kRemoveBudget = std::chrono::seconds(180);
+constexpr auto kRemovalPoll = std::chrono::milliseconds(500);
 
 // Sets the API's deadline for one verb and clears it afterwards.
 class VerbDeadline {
@@ -248,12 +250,31 @@ void DokployBackend::report_removal(const Removal& removal) {
       host_.info(summary.text);
 }
 
+bool DokployBackend::wait_until_removed(ServiceDriver& kind_driver, const MachineRecord& record) {
+   bool seen = false;
+   try {
+      while (kind_driver.shows_containers(record.app_name, record.server_id)) {
+         if (!seen) host_.info("waiting for Dokploy to remove the containers of ", record.name);
+         seen = true;
+         if (!sleep_unless_cancelled(host_, kRemovalPoll)) break;
+      }
+   } catch (const ApiError& e) {
+      if (e.status() == DPP_E_CANCELLED) throw;
+      // Listing containers is a courtesy here; the delete itself was answered.
+      host_.warn("could not check that the containers of ", record.name, " are gone: ", e.what());
+   }
+   return seen;
+}
+
 void DokployBackend::remove(const std::string& machine_id, bool keep_volumes) {
    VerbDeadline deadline(*api_, kRemoveBudget, "delete");
    if (auto record = MachineRecord::load(host_, settings_.server.text);
        record && !record->duplicate_possible) {
       ServiceDriver& kind_driver = driver(record->kind);
-      if (kind_driver.remove(record->service_id, keep_volumes)) {
+      // Dokploy answers a delete once it has removed the service. A delete whose answer came too
+      // late is repeated and answers 404 while Dokploy is still removing it (the row goes first):
+      // containers still listed then mean the removal is ours and under way.
+      if (kind_driver.remove(record->service_id, keep_volumes) || wait_until_removed(kind_driver, *record)) {
          report_removal({record->name, record->app_name + "_", record->volumes, kind_driver.removes_volumes(),
                          keep_volumes, record->addresses.size()});
          MachineRecord::forget(host_);

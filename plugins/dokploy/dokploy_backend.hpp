@@ -75,6 +75,8 @@ class DokployBackend final : public dpp::sdk::Backend {
    void check_leftover_volumes(dpp::sdk::CheckReport& report, const ProjectIndex& index);
    // Logs the one line of a delete: a warning when volumes stay that were not asked to.
    void report_removal(const Removal& removal);
+   // After a delete: waits while Dokploy still lists the service's containers; whether it did.
+   bool wait_until_removed(ServiceDriver& kind_driver, const MachineRecord& record);
    MachineRecord record_for(const ServiceView& view, uint16_t port, const std::string& ssh_host) const;
    dpp::sdk::WorkspaceInfo info_for(const std::string& status, const std::string& name,
                                     const std::string& ssh_host, uint16_t port,

@@ -27,8 +27,11 @@ std::vector<std::string> workspaces_of(const Emulator& emulator, const std::stri
    std::vector<std::string> out;
    // Named: a range-for over items() of a temporary would iterate a destroyed object.
    const nlohmann::json workspaces = emulator.workspaces();
+   // "missing": the runner has removed it and only the emulator's record of the service's
+   // runtime remains for a moment (a delete empties the runner first); Docker would show nothing.
    for (const auto& [key, workspace] : workspaces.items())
-      if (WorkspaceStandIn::machine_of_group(workspace.value("group", "")) == machine_id)
+      if (WorkspaceStandIn::machine_of_group(workspace.value("group", "")) == machine_id &&
+          workspace.value("state", "") != "missing")
          out.push_back("workspace " + key + " (" + workspace.value("state", "?") + ")");
    return out;
 }

@@ -15,7 +15,7 @@ from .shapes import Shape, shape_of
 # Procedure names after the router that are queries (GET); everything else is a mutation (POST).
 _QUERIES = {"all", "one", "byProjectId", "listByServiceId", "getDokployVersion",
             "getServiceContainersByAppName", "getContainersByAppNameMatch", "allByCompose",
-            "readLogs", "byApplicationId", "byComposeId"}
+            "readLogs", "byApplicationId", "byComposeId", "getVolumes"}
 
 WRONG_KEY = "dpp-api-differential-wrong-key"
 

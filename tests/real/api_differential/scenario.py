@@ -79,6 +79,10 @@ def prepare(ctx: Context, app_port: int, compose_port: int) -> None:
         "appPort": app_port,
         "appPortMoved": app_port + 1,
         "volumeName": f"dppdiff-{tag}-data",
+        "domainAppName": f"dppdiff-{tag}-domapp",
+        "domainComposeAppName": f"dppdiff-{tag}-domcompose",
+        "appHost": f"web-{tag}.dppdiff.example.com",
+        "composeHost": f"api-{tag}.dppdiff.example.com",
         "composeFile": compose_file(ctx.image, compose_port),
         "failedComposeFile": compose_file(ctx.missing_image, compose_port + 1),
         "env": "DEVPOD_WORKSPACE=diff\nGREETING=\"hello world\"",
@@ -230,7 +234,14 @@ def failed_application_deploy() -> list[Step]:
              emulator_fault={"procedure": "application.deploy", "match": "nth", "nth": 1, "times": 1,
                              "action": {"deploy_error": "manifest for the image not found"}}),
         Step("failed", "application.one", app, until=_deploy_finished("applicationStatus"),
-             select=_only("applicationStatus"), pin=("applicationStatus",)),
+             select=_only("applicationStatus"), pin=("applicationStatus",),
+             save={"failedDeploymentId": "deployments.0.deploymentId"}),
+        # The provider puts the log's last lines in its error (deploy_failure.cpp); the text is the
+        # server's own, so only its type is compared.
+        Step("the failed deploy's log", "deployment.readLogs",
+             {"deploymentId": Ref("failedDeploymentId"), "tail": 50}),
+        # The provider tells "no such procedure" (an old Dokploy) from this answer by its message.
+        Step("unknown id", "deployment.readLogs", {"deploymentId": UNKNOWN_ID, "tail": 5}, pin=ERROR),
         Step("delete", "application.delete", app, select=_only("applicationStatus"), pin=("applicationStatus",)),
     ]
 
@@ -302,6 +313,72 @@ def failed_compose_deploy() -> list[Step]:
     ]
 
 
+_DOMAIN_COLUMNS = ("host", "port", "path", "https", "certificateType", "domainType", "serviceName",
+                   "forwardAuthEnabled")
+
+
+def _domain(service: dict, host: Ref, port: int, compose: bool) -> dict:
+    """A domain as shared_addresses.cpp asks for it (plain HTTP: tests have no certificates)."""
+    body = {"host": host, "path": "/", "port": port, "https": False, "certificateType": "none",
+            "domainType": "compose" if compose else "application", **service}
+    if compose:
+        body["serviceName"] = "workspace"
+    return body
+
+
+def _named_volume(ctx: Context, volumes: Any) -> Any:
+    """dockerVolume.getVolumes lists every volume of the server; compare the one this run left."""
+    if not isinstance(volumes, list):
+        return volumes
+    return [v for v in volumes if isinstance(v, dict) and v.get("Name") == ctx.values.get("volumeName")]
+
+
+def volumes() -> list[Step]:
+    return [
+        # The application's named volume outlives its delete; doctor lists such volumes.
+        Step("left by the deleted application", "dockerVolume.getVolumes", select=_named_volume,
+             pin=("[].Name",)),
+    ]
+
+
+def domains() -> list[Step]:
+    app = {"applicationId": Ref("domainApplicationId")}
+    comp = {"composeId": Ref("domainComposeId")}
+    return [
+        Step("an application to share", "application.create",
+             {"name": "dppdiff-domapp", "appName": Ref("domainAppName"), "environmentId": Ref("environmentId")},
+             save={"domainApplicationId": "applicationId"}, creates="application"),
+        Step("create", "domain.create", _domain(app, Ref("appHost"), 3000, compose=False),
+             save={"appDomainId": "domainId"}, pin=_DOMAIN_COLUMNS),
+        Step("bad input: no host", "domain.create", {**app, "port": 3000}, pin=INVALID_INPUT),
+        Step("bad input: port", "domain.create", {**_domain(app, Ref("appHost"), 3000, False), "port": "web"},
+             pin=INVALID_INPUT),
+        Step("as listed", "application.one", app, pin=tuple("domains[]." + c for c in _DOMAIN_COLUMNS)),
+        Step("move the port", "domain.update",
+             {**_domain({}, Ref("appHost"), 3001, compose=False), "domainId": Ref("appDomainId")}),
+        Step("moved", "domain.one", {"domainId": Ref("appDomainId")}, pin=_DOMAIN_COLUMNS),
+        Step("unknown id", "domain.update",
+             {**_domain({}, Ref("appHost"), 3001, compose=False), "domainId": UNKNOWN_ID}, pin=ERROR),
+        Step("a generated name", "domain.generateDomain", {"appName": "web"}),
+        Step("delete", "domain.delete", {"domainId": Ref("appDomainId")}, pin=("host",)),
+        Step("deleted", "domain.one", {"domainId": Ref("appDomainId")}, pin=ERROR),
+        Step("again", "domain.delete", {"domainId": Ref("appDomainId")}, pin=ERROR),
+        Step("a compose to share", "compose.create",
+             {"name": "dppdiff-domcompose", "environmentId": Ref("environmentId"),
+              "composeType": "docker-compose", "appName": Ref("domainComposeAppName"),
+              "composeFile": Ref("composeFile"), "sourceType": "raw"},
+             save={"domainComposeId": "composeId"}, creates="compose"),
+        Step("create for compose", "domain.create", _domain(comp, Ref("composeHost"), 3000, compose=True),
+             save={"composeDomainId": "domainId"}, pin=_DOMAIN_COLUMNS),
+        Step("as listed", "compose.one", comp, pin=tuple("domains[]." + c for c in _DOMAIN_COLUMNS)),
+        Step("delete", "domain.delete", {"domainId": Ref("composeDomainId")}, pin=("host",)),
+        Step("delete the compose", "compose.delete", {**comp, "deleteVolumes": True}, select=_only("composeStatus"),
+             pin=("composeStatus",)),
+        Step("delete the application", "application.delete", app, select=_only("applicationStatus"),
+             pin=("applicationStatus",)),
+    ]
+
+
 def project_removal() -> list[Step]:
     project = {"projectId": Ref("projectId")}
     return [
@@ -312,8 +389,8 @@ def project_removal() -> list[Step]:
 
 
 SECTIONS: list[Callable[[], list[Step]]] = [
-    preamble, projects, applications, failed_application_deploy, composes, failed_compose_deploy,
-    project_removal,
+    preamble, projects, applications, volumes, failed_application_deploy, composes, failed_compose_deploy,
+    domains, project_removal,
 ]
 
 
