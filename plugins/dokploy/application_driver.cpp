@@ -3,12 +3,14 @@
 
 #include <Poco/JSON/Array.h>
 
+#include "common/text.hpp"
 #include "service_naming.hpp"
 #include "text_encoding.hpp"
 
 namespace dpp::dokploy {
 namespace {
 
+using dpp::plugins::shell_quote;
 using dpp::sdk::Error;
 
 Poco::Dynamic::Var text_or_null(const std::optional<std::string>& value) {
@@ -54,7 +56,7 @@ ApplicationDriver::CommandColumns ApplicationDriver::command_columns(const std::
    } else {
       // Up to v0.25 Dokploy runs the whole command with /bin/sh -c.
       std::string line = "exec";
-      for (const auto& part : argv) line += " " + shell_quoted(part);
+      for (const auto& part : argv) line += " " + shell_quote(part);
       columns.command = line;
    }
    return columns;
