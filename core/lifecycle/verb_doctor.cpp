@@ -108,11 +108,7 @@ void check_machine(Session& session, CheckPrinter& printer) {
       return;
    }
    printer.report("ssh port", DPP_CHECK_PASS, probe_detail, "");
-   dpp_ssh_target target{};
-   target.struct_size = sizeof target;
-   target.host = endpoint.host.c_str();
-   target.port = endpoint.port;
-   target.host_key = endpoint.host_key.c_str();
+   dpp_ssh_target target = ssh_target(endpoint);
    std::string message;
    const dpp_status probe = session.transport().probe(target, 10'000, message);
    if (probe != DPP_OK) {
