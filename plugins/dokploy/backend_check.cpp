@@ -19,13 +19,15 @@ namespace {
 // task runs. The workspace has had its create to start; a port that refuses now does not route.
 constexpr int kDoctorProbes = 3;
 
-std::string reachability_fix(dpp_status status, const std::string& detail, const Settings& settings) {
-   if (detail.find("TLS") != std::string::npos)
+std::string reachability_fix(const HealthReport& health, const Settings& settings) {
+   if (health.failure == TransportFailureKind::tls_verification ||
+       health.failure == TransportFailureKind::tls_handshake)
       return "set DOKPLOY_CA_CERT to the PEM file of the CA that signed Dokploy's certificate (or fix the "
              "host "
              "name in DOKPLOY_SERVER_URL so that it matches the certificate)";
-   if (status == DPP_E_REMOTE) return "Dokploy answers but reports an error: check its logs and its database";
-   if (status == DPP_E_NOT_FOUND || status == DPP_E_PROTOCOL)
+   if (health.status == DPP_E_REMOTE)
+      return "Dokploy answers but reports an error: check its logs and its database";
+   if (health.status == DPP_E_NOT_FOUND || health.status == DPP_E_PROTOCOL)
       return "set DOKPLOY_SERVER_URL to the address of Dokploy's web interface, without /api (now " +
              settings.server.text + ")";
    return "check DOKPLOY_SERVER_URL (" + settings.server.text +
@@ -35,15 +37,14 @@ std::string reachability_fix(dpp_status status, const std::string& detail, const
 }  // namespace
 
 void DokployBackend::check(CheckReport& report) {
-   std::string detail;
-   const dpp_status reachable = api_->health(detail);
-   if (reachable != DPP_OK) {
-      report.fail("Dokploy reachable", detail, reachability_fix(reachable, detail, settings_), reachable);
+   const HealthReport health = api_->health();
+   if (health.status != DPP_OK) {
+      report.fail("Dokploy reachable", health.detail, reachability_fix(health, settings_), health.status);
       for (const char* name : {"API token", "Dokploy version", "project", "server"})
          report.skip(name, "not checked: Dokploy is not reachable");
       return;
    }
-   report.pass("Dokploy reachable", detail);
+   report.pass("Dokploy reachable", health.detail);
 
    const TlsSettings tls{settings_.server.host, settings_.ca_cert, settings_.tls_insecure};
    if (settings_.server.scheme == "https" && settings_.tls_insecure)

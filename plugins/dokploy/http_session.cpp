@@ -92,8 +92,8 @@ HttpResponse HttpSession::exchange(const std::string& method, const std::string&
          result.body.append(buffer, static_cast<std::size_t>(in.gcount()));
          if (result.body.size() > kMaxBody) {
             reset();
-            throw TransportFailure(DPP_E_PROTOCOL, "Dokploy's answer to " + label + " is larger than 64 MiB",
-                                   true, true);
+            throw TransportFailure(TransportFailureKind::oversized_answer, DPP_E_PROTOCOL,
+                                   "Dokploy's answer to " + label + " is larger than 64 MiB", true, true);
          }
       }
       if (in.bad()) throw Poco::Net::NetException("the answer ended early");
@@ -109,36 +109,37 @@ HttpResponse HttpSession::exchange(const std::string& method, const std::string&
       const std::string reason = take_tls_verify_error();
       if (!reason.empty() || dynamic_cast<const Poco::Net::CertificateValidationException*>(&e))
          throw TransportFailure(
-             DPP_E_CONNECT,
+             TransportFailureKind::tls_verification, DPP_E_CONNECT,
              "TLS verification of " + origin_ + " failed (" + (reason.empty() ? e.displayText() : reason) +
                  "): the certificate is not signed by a trusted CA or not issued for " + server_.host +
                  ". Set DOKPLOY_CA_CERT to the PEM file of the CA that signed it (or fix the URL's host)",
              false, true);
-      throw TransportFailure(DPP_E_CONNECT, "TLS handshake with " + origin_ + " failed: " + e.displayText(),
+      throw TransportFailure(TransportFailureKind::tls_handshake, DPP_E_CONNECT,
+                             "TLS handshake with " + origin_ + " failed: " + e.displayText(),
                              phase != Phase::send || !fresh, false);
    } catch (const Poco::TimeoutException&) {
       reset();
       if (phase == Phase::send && fresh)
-         throw TransportFailure(DPP_E_CONNECT,
+         throw TransportFailure(TransportFailureKind::connect, DPP_E_CONNECT,
                                 "cannot connect to " + origin_ + " within " +
                                     seconds_text(connect_timeout_ms_) + " (DOKPLOY_CONNECT_TIMEOUT)",
                                 false, false);
-      throw TransportFailure(DPP_E_TIMEOUT,
+      throw TransportFailure(TransportFailureKind::timeout, DPP_E_TIMEOUT,
                              "Dokploy did not answer " + label + " within " + seconds_text(read_timeout_ms) +
                                  " (DOKPLOY_HTTP_TIMEOUT)",
                              true, false);
    } catch (const Poco::Net::HostNotFoundException& e) {
       reset();
-      throw TransportFailure(DPP_E_CONNECT, "cannot resolve " + server_.host + ": " + e.displayText(), false,
-                             false);
+      throw TransportFailure(TransportFailureKind::resolve, DPP_E_CONNECT,
+                             "cannot resolve " + server_.host + ": " + e.displayText(), false, false);
    } catch (const Poco::Net::NoAddressFoundException& e) {
       reset();
-      throw TransportFailure(DPP_E_CONNECT, "cannot resolve " + server_.host + ": " + e.displayText(), false,
-                             false);
+      throw TransportFailure(TransportFailureKind::resolve, DPP_E_CONNECT,
+                             "cannot resolve " + server_.host + ": " + e.displayText(), false, false);
    } catch (const Poco::Net::ConnectionRefusedException&) {
       reset();
-      throw TransportFailure(DPP_E_CONNECT, "cannot connect to " + origin_ + ": connection refused", false,
-                             false);
+      throw TransportFailure(TransportFailureKind::connect, DPP_E_CONNECT,
+                             "cannot connect to " + origin_ + ": connection refused", false, false);
    } catch (const Poco::Exception& e) {
       reset();
       // A kept-alive connection the server had already closed fails before any answer arrives;
@@ -148,16 +149,16 @@ HttpResponse HttpSession::exchange(const std::string& method, const std::string&
                           dynamic_cast<const Poco::Net::ConnectionResetException*>(&e) ||
                           dynamic_cast<const Poco::Net::ConnectionAbortedException*>(&e));
       if (phase == Phase::send && fresh)
-         throw TransportFailure(DPP_E_CONNECT, "cannot connect to " + origin_ + ": " + e.displayText(), false,
-                                false);
+         throw TransportFailure(TransportFailureKind::connect, DPP_E_CONNECT,
+                                "cannot connect to " + origin_ + ": " + e.displayText(), false, false);
       throw TransportFailure(
-          DPP_E_CONNECTION_LOST,
+          TransportFailureKind::connection_lost, DPP_E_CONNECTION_LOST,
           "the connection to " + origin_ + " broke during " + label + " (" + e.displayText() + ")", !stale,
           false);
    } catch (const std::ios_base::failure& e) {
       reset();
       throw TransportFailure(
-          DPP_E_CONNECTION_LOST,
+          TransportFailureKind::connection_lost, DPP_E_CONNECTION_LOST,
           "the connection to " + origin_ + " broke during " + label + " (" + e.what() + ")",
           phase != Phase::send, false);
    }

@@ -26,15 +26,29 @@ struct HttpResponse {
    std::optional<std::string> retry_after;
 };
 
+// What went wrong with a request that got no HTTP answer, for advice that depends on it.
+enum class TransportFailureKind {
+   resolve,           // the server's host name does not resolve
+   connect,           // no connection (refused, unreachable, connect timeout)
+   tls_verification,  // the server's certificate is not trusted or not issued for its name
+   tls_handshake,     // the TLS handshake failed otherwise
+   timeout,           // no answer within the read timeout
+   connection_lost,   // the connection broke with the request in flight
+   oversized_answer,  // an answer too large to be Dokploy's
+};
+
 // A request that got no HTTP answer.
 class TransportFailure : public std::runtime_error {
  public:
-   TransportFailure(dpp_status status, const std::string& message, bool reached_server, bool permanent)
+   TransportFailure(TransportFailureKind kind, dpp_status status, const std::string& message,
+                    bool reached_server, bool permanent)
        : std::runtime_error(message),
+         kind_(kind),
          status_(status),
          reached_server_(reached_server),
          permanent_(permanent) {}
-   // DPP_E_CONNECT, DPP_E_TIMEOUT or DPP_E_CONNECTION_LOST.
+   TransportFailureKind kind() const { return kind_; }
+   // DPP_E_CONNECT, DPP_E_TIMEOUT, DPP_E_CONNECTION_LOST or DPP_E_PROTOCOL.
    dpp_status status() const { return status_; }
    // False when the server certainly did not process the request (it may be sent again whatever
    // it does); true when it may have.
@@ -43,6 +57,7 @@ class TransportFailure : public std::runtime_error {
    bool permanent() const { return permanent_; }
 
  private:
+   TransportFailureKind kind_;
    dpp_status status_;
    bool reached_server_;
    bool permanent_;
