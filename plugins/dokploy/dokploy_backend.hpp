@@ -47,6 +47,14 @@ class DokployBackend final : public dpp::sdk::Backend {
    enum class Mode { create, start };
 
    const Features& features();
+   // check()'s steps, in its order: false when the ones after cannot run.
+   bool check_reachable(dpp::sdk::CheckReport& report);
+   bool check_token(dpp::sdk::CheckReport& report);
+   // The project index, when it could be read (the leftover volumes check needs it).
+   std::optional<ProjectIndex> check_project(dpp::sdk::CheckReport& report);
+   // Reads DOKPLOY_SERVER_ID's address into server_ip_.
+   void check_server(dpp::sdk::CheckReport& report);
+   std::string known_servers();
    // doctor with a machine: whether its application's SSH port is reachable through the way it
    // is published (a routing mesh that does not forward is reported with the fix).
    void check_publishing(dpp::sdk::CheckReport& report);
