@@ -3,8 +3,12 @@
 #pragma once
 
 #include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/SSLException.h>
 
 #include <cstdint>
+#include <exception>
+#include <istream>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -83,6 +87,23 @@ class HttpSession {
    void reset();
 
  private:
+   // How far an exchange got when it failed: what may be retried depends on it.
+   enum class Phase { send, receive, reading };
+
+   // exchange()'s steps.
+   void send_request(const std::string& method, const std::string& target, const std::string& body,
+                     const HeaderList& headers, const std::string* api_key);
+   HttpResponse read_answer(const Poco::Net::HTTPResponse& response, std::istream& in,
+                            const std::string& label);
+   // The TransportFailure for the exception that ended an exchange (and the connection); any other
+   // exception than Poco's and the stream's is thrown again as it is.
+   TransportFailure failure_of(std::exception_ptr error, Phase phase, bool fresh, uint32_t read_timeout_ms,
+                               const std::string& label);
+   TransportFailure tls_failure(const Poco::Net::SSLException& e, Phase phase, bool fresh);
+   TransportFailure unresolved(const Poco::Exception& e);
+   TransportFailure network_failure(const Poco::Exception& e, Phase phase, bool fresh,
+                                    const std::string& label);
+
    ServerUrl server_;
    std::string origin_;
    uint32_t connect_timeout_ms_;
