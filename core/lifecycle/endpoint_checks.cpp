@@ -5,6 +5,18 @@
 
 namespace dpp::core {
 
+dpp_ssh_target ssh_target(const Endpoint& endpoint, const dpp_credentials* credentials,
+                          uint32_t connect_timeout_ms) {
+   dpp_ssh_target target{};
+   target.struct_size = sizeof target;
+   target.host = endpoint.host.c_str();
+   target.port = endpoint.port;
+   target.host_key = endpoint.host_key.c_str();
+   target.credentials = credentials;
+   target.connect_timeout_ms = connect_timeout_ms;
+   return target;
+}
+
 void offer_endpoint_checks(Session& session, const std::string& pinned_host_key) {
    Transport* transport = &session.transport();
    session.services().set_endpoint_checker(
@@ -15,14 +27,8 @@ void offer_endpoint_checks(Session& session, const std::string& pinned_host_key)
              message = "no host key to check against: this verb has no machine";
              return dpp_status{DPP_E_UNSUPPORTED};
           }
-          dpp_ssh_target target{};
-          target.struct_size = sizeof target;
-          target.host = host.c_str();
-          target.port = port;
-          target.host_key = key.c_str();
-          target.credentials = nullptr;
-          target.connect_timeout_ms = timeout_ms;
-          return transport->probe(target, timeout_ms, message);
+          const Endpoint endpoint{.host = host, .port = port, .user = {}, .host_key = key};
+          return transport->probe(ssh_target(endpoint, nullptr, timeout_ms), timeout_ms, message);
        });
 }
 

@@ -1,5 +1,5 @@
-// Glue between the transport and the checks that need SSH: the dpp_host.check_endpoint service
-// offered to backends, and the host's own verification of an endpoint.
+// Glue between the transport and a machine's SSH endpoint: the transport's target for it, the
+// dpp_host.check_endpoint service offered to backends, and the endpoint a backend's answer names.
 #pragma once
 
 #include <optional>
@@ -9,6 +9,12 @@
 #include "state/machine_state.hpp"
 
 namespace dpp::core {
+
+// The transport's target for `endpoint`: its host, port and pinned host key, logging in with
+// `credentials` (null: a probe that does not log in) within `connect_timeout_ms` (0: the
+// transport's default). Borrows `endpoint` and `credentials`: they must outlive the target.
+dpp_ssh_target ssh_target(const Endpoint& endpoint, const dpp_credentials* credentials = nullptr,
+                          uint32_t connect_timeout_ms = 0);
 
 // Makes dpp_host.check_endpoint answer through the session's transport; `pinned_host_key` is
 // used when a backend passes NULL (this machine's own workspace key).

@@ -4,8 +4,8 @@
 #include <optional>
 
 #include "errors.hpp"
-#include "lifecycle/failed_create.hpp"
 #include "lifecycle/endpoint_checks.hpp"
+#include "lifecycle/failed_create.hpp"
 #include "lifecycle/signals.hpp"
 #include "lifecycle/verbs.hpp"
 #include "logging/logging.hpp"
@@ -82,13 +82,8 @@ int verb_command(Session& session, const std::string& command, int stdin_fd, int
    const dpp_credentials credentials = session.auth().credentials();
    dpp_credentials login = credentials;
    if (!endpoint.user.empty()) login.user = endpoint.user.c_str();
-   dpp_ssh_target target{};
-   target.struct_size = sizeof target;
-   target.host = endpoint.host.c_str();
-   target.port = endpoint.port;
-   target.host_key = endpoint.host_key.c_str();
-   target.credentials = &login;
-   target.connect_timeout_ms = static_cast<uint32_t>(session.config().get_u64(kOptSshConnectTimeout, 20'000));
+   dpp_ssh_target target = ssh_target(
+       endpoint, &login, static_cast<uint32_t>(session.config().get_u64(kOptSshConnectTimeout, 20'000)));
    dpp_run_request request{};
    request.struct_size = sizeof request;
    request.target = &target;
@@ -123,9 +118,7 @@ int verb_command(Session& session, const std::string& command, int stdin_fd, int
                     endpoint.port, moved->host, moved->port);
          endpoint = *moved;
          if (!endpoint.user.empty()) login.user = endpoint.user.c_str();
-         target.host = endpoint.host.c_str();
-         target.port = endpoint.port;
-         target.host_key = endpoint.host_key.c_str();
+         target = ssh_target(endpoint, &login, target.connect_timeout_ms);
          result = dpp_run_result{};
          result.struct_size = sizeof result;
          message.clear();

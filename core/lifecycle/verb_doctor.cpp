@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <optional>
+
 #include "errors.hpp"
 #include "lifecycle/check_printer.hpp"
 #include "lifecycle/endpoint_checks.hpp"
@@ -41,14 +43,15 @@ std::string pinned_host_key(Session& session) {
    }
 }
 
-void check_machine(Session& session, CheckPrinter& printer) {
+// The state file's health and the last create's failure; null when the state cannot be read.
+MachineState* check_state(Session& session, CheckPrinter& printer) {
    MachineState* state = nullptr;
    try {
       state = &session.machine();
    } catch (const ProviderError& e) {
       printer.report("machine state", DPP_CHECK_FAIL, e.what(),
                      "fix or remove the state file; `create` rebuilds it");
-      return;
+      return nullptr;
    }
    if (state->corruption())
       printer.report("machine state", DPP_CHECK_WARN, state->path() + " is unusable: " + *state->corruption(),
@@ -61,73 +64,91 @@ void check_machine(Session& session, CheckPrinter& printer) {
    if (state->failed_create)
       printer.report("last create", DPP_CHECK_FAIL, failed_create_message(*state),
                      "see the create's log above the failure in DevPod, or run it again with --debug");
+   return state;
+}
 
+// What the backend says of the workspace; nullopt unless it runs (the SSH checks need it to).
+std::optional<dpp_workspace_info> check_workspace_runs(Session& session, const MachineState& state,
+                                                       CheckPrinter& printer) {
    dpp_workspace_info info{};
    try {
-      info = session.backend().status(state->machine_id());
+      info = session.backend().status(state.machine_id());
    } catch (const ProviderError& e) {
       printer.report("workspace", DPP_CHECK_FAIL, e.what(), "see the backend's checks above");
-      return;
+      return std::nullopt;
    }
    const std::string detail = info.detail[0] ? std::string(" (") + info.detail + ")" : "";
    if (info.state == DPP_WORKSPACE_NOT_FOUND) {
       printer.report("workspace", DPP_CHECK_FAIL,
-                     "the backend has no workspace " + state->machine_id() + detail,
+                     "the backend has no workspace " + state.machine_id() + detail,
                      "run `devpod up` (create) for it");
-      return;
+      return std::nullopt;
    }
    printer.report("workspace", info.state == DPP_WORKSPACE_RUNNING ? DPP_CHECK_PASS : DPP_CHECK_WARN,
                   std::string("the backend reports it ") + state_name(info.state) + detail,
                   info.state == DPP_WORKSPACE_FAILED ? "run `devpod up` again: start redeploys it"
                                                      : "start it with `devpod up`");
-   if (info.state != DPP_WORKSPACE_RUNNING) return;
+   if (info.state != DPP_WORKSPACE_RUNNING) return std::nullopt;
+   return info;
+}
 
-   dpp_workspace_auth auth{};
+std::optional<dpp_workspace_auth> check_credentials(Session& session, const MachineState& state,
+                                                    CheckPrinter& printer) {
    try {
-      session.auth().prepare(state->folder(), false);
-      auth = session.auth().workspace_auth();
-      printer.report("credentials", DPP_CHECK_PASS, "found in " + state->folder(), "");
+      session.auth().prepare(state.folder(), false);
+      const dpp_workspace_auth auth = session.auth().workspace_auth();
+      printer.report("credentials", DPP_CHECK_PASS, "found in " + state.folder(), "");
+      return auth;
    } catch (const ProviderError& e) {
       printer.report("credentials", DPP_CHECK_FAIL, e.what(),
                      "delete and recreate the workspace to make new ones");
-      return;
+      return std::nullopt;
    }
-   Endpoint endpoint;
+}
+
+// The endpoint the backend names, unless its login user is refused.
+std::optional<Endpoint> check_ssh_user(Session& session, const dpp_workspace_info& info,
+                                       const dpp_workspace_auth& auth, CheckPrinter& printer) {
    try {
-      endpoint = endpoint_from_info(info, session.backend().plugin(), auth.user, auth.host_public_key);
+      return endpoint_from_info(info, session.backend().plugin(), auth.user, auth.host_public_key);
    } catch (const ProviderError& e) {
       printer.report("ssh user", DPP_CHECK_FAIL, e.what(), "change the backend's login user");
-      return;
+      return std::nullopt;
    }
+}
+
+bool check_ssh_port(const Endpoint& endpoint, CheckPrinter& printer) {
    std::string probe_detail;
    if (probe_ssh_banner(endpoint.host, endpoint.port, 5000, probe_detail) != ProbeResult::ssh_banner) {
       printer.report(
           "ssh port", DPP_CHECK_FAIL, probe_detail,
           "check that the port is published and not blocked by a firewall, and read the workspace's start-up "
           "log on its platform (with Dokploy: the service's deployment log)");
-      return;
+      return false;
    }
    printer.report("ssh port", DPP_CHECK_PASS, probe_detail, "");
-   dpp_ssh_target target{};
-   target.struct_size = sizeof target;
-   target.host = endpoint.host.c_str();
-   target.port = endpoint.port;
-   target.host_key = endpoint.host_key.c_str();
+   return true;
+}
+
+bool check_host_key(Session& session, const Endpoint& endpoint, CheckPrinter& printer) {
    std::string message;
-   const dpp_status probe = session.transport().probe(target, 10'000, message);
+   const dpp_status probe = session.transport().probe(ssh_target(endpoint), 10'000, message);
    if (probe != DPP_OK) {
       printer.report("host key", DPP_CHECK_FAIL, message,
                      probe == DPP_E_HOST_KEY_MISMATCH
                          ? "another SSH server answers on this port: delete and recreate the workspace"
                          : "see the ssh port check");
-      return;
+      return false;
    }
    printer.report("host key", DPP_CHECK_PASS, "the workspace answers with its pinned key", "");
+   return true;
+}
 
+// Runs `true` on the workspace as its login user, through the transport.
+void check_test_command(Session& session, const Endpoint& endpoint, CheckPrinter& printer) {
    dpp_credentials credentials = session.auth().credentials();
    credentials.user = endpoint.user.c_str();
-   target.credentials = &credentials;
-   target.connect_timeout_ms = 10'000;
+   const dpp_ssh_target target = ssh_target(endpoint, &credentials, 10'000);
    dpp_run_request request{};
    request.struct_size = sizeof request;
    request.target = &target;
@@ -137,6 +158,7 @@ void check_machine(Session& session, CheckPrinter& printer) {
    request.stdout_fd = null_fd;
    request.stderr_fd = null_fd;
    dpp_run_result result{};
+   std::string message;
    const dpp_status ran = session.transport().run(request, result, message);
    if (null_fd >= 0) ::close(null_fd);
    if (ran != DPP_OK)
@@ -149,6 +171,20 @@ void check_machine(Session& session, CheckPrinter& printer) {
    else
       printer.report("test command", DPP_CHECK_PASS,
                      "`true` ran as " + endpoint.user + " through " + session.transport().plugin().id(), "");
+}
+
+// Each check needs the ones before it to pass.
+void check_machine(Session& session, CheckPrinter& printer) {
+   MachineState* state = check_state(session, printer);
+   if (!state) return;
+   const std::optional<dpp_workspace_info> info = check_workspace_runs(session, *state, printer);
+   if (!info) return;
+   const std::optional<dpp_workspace_auth> auth = check_credentials(session, *state, printer);
+   if (!auth) return;
+   const std::optional<Endpoint> endpoint = check_ssh_user(session, *info, *auth, printer);
+   if (!endpoint || !check_ssh_port(*endpoint, printer) || !check_host_key(session, *endpoint, printer))
+      return;
+   check_test_command(session, *endpoint, printer);
 }
 
 }  // namespace

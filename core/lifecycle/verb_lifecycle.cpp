@@ -31,13 +31,8 @@ void remember(Session& session, const Endpoint& endpoint) {
 
 // The host's own last word on an endpoint: the backend said it answers; make sure, once.
 void verify_endpoint(Session& session, const Endpoint& endpoint) {
-   dpp_ssh_target target{};
-   target.struct_size = sizeof target;
-   target.host = endpoint.host.c_str();
-   target.port = endpoint.port;
-   target.host_key = endpoint.host_key.c_str();
    std::string message;
-   const dpp_status status = session.transport().probe(target, 10'000, message);
+   const dpp_status status = session.transport().probe(ssh_target(endpoint), 10'000, message);
    if (status == DPP_OK) return;
    if (status == DPP_E_HOST_KEY_MISMATCH)
       throw ProviderError(kExitFailure, "the workspace's SSH port " + endpoint.host + ":" +

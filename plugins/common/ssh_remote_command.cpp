@@ -1,6 +1,8 @@
 // The login-shell-proof wrapping of remote commands (scheme in the header).
 #include "common/ssh_remote_command.hpp"
 
+#include "common/text.hpp"
+
 #include <array>
 
 namespace dpp::plugins {
@@ -81,22 +83,8 @@ std::string ssh_remote_command(std::string_view script) {
 
 std::string ssh_remote_command_reporting_signals(std::string_view script) {
    // Not `exec`: the parent sh stays to turn the child's death by a signal into 128+N.
-   std::string code = "sh -c " + sh_single_quote(script) + "\nexit $?\n";
+   std::string code = "sh -c " + shell_quote(script) + "\nexit $?\n";
    return exec_sh(code);
-}
-
-std::string sh_single_quote(std::string_view text) {
-   std::string out;
-   out.reserve(text.size() + 2);
-   out += '\'';
-   for (char c : text) {
-      if (c == '\'')
-         out += "'\\''";
-      else
-         out += c;
-   }
-   out += '\'';
-   return out;
 }
 
 }  // namespace dpp::plugins

@@ -36,7 +36,4 @@ std::string ssh_remote_command(std::string_view script);
 // clients that drop the SSH "exit-signal" message (OpenSSH's ssh reports 255 for it).
 std::string ssh_remote_command_reporting_signals(std::string_view script);
 
-// POSIX sh single quoting: it's -> 'it'\''s'.
-std::string sh_single_quote(std::string_view text);
-
 }  // namespace dpp::plugins

@@ -31,10 +31,11 @@ ProbeReport from_answer(const SharedAddress& address, const HttpResponse& answer
 
 ProbeReport from_failure(const SharedAddress& address, const TransportFailure& failure) {
    const std::string what = failure.what();
-   if (what.find("cannot resolve") != std::string::npos)
+   if (failure.kind() == TransportFailureKind::resolve)
       return warn(address.host + " does not resolve (" + what + ")",
                   "add a wildcard DNS record (*.<DOKPLOY_EXPOSE_DOMAIN>) that points at the Dokploy server");
-   if (what.find("TLS") != std::string::npos) {
+   if (failure.kind() == TransportFailureKind::tls_verification ||
+       failure.kind() == TransportFailureKind::tls_handshake) {
       // The transport's own advice is about Dokploy's certificate (DOKPLOY_CA_CERT): cut it off.
       const auto advice = what.find("): ");
       return warn(address.url + ": " + what.substr(0, advice == std::string::npos ? advice : advice + 1),

@@ -3,12 +3,14 @@
 
 #include <Poco/JSON/Array.h>
 
+#include "common/text.hpp"
 #include "service_naming.hpp"
 #include "text_encoding.hpp"
 
 namespace dpp::dokploy {
 namespace {
 
+using dpp::plugins::shell_quote;
 using dpp::sdk::Error;
 
 Poco::Dynamic::Var text_or_null(const std::optional<std::string>& value) {
@@ -54,7 +56,7 @@ ApplicationDriver::CommandColumns ApplicationDriver::command_columns(const std::
    } else {
       // Up to v0.25 Dokploy runs the whole command with /bin/sh -c.
       std::string line = "exec";
-      for (const auto& part : argv) line += " " + shell_quoted(part);
+      for (const auto& part : argv) line += " " + shell_quote(part);
       columns.command = line;
    }
    return columns;
@@ -126,89 +128,103 @@ bool ApplicationDriver::converge(const ServiceView& view, const WorkspacePlan& p
 
 bool ApplicationDriver::converge_once(const ServiceView& view, const WorkspacePlan& plan,
                                       const Features& features) {
-   const dpp::sdk::WorkspaceSpec& spec = plan.spec;
-   const json::Object& row = view.row;
    bool changed = false;
+   changed |= converge_image(view, plan.spec);
+   changed |= converge_environment(view, plan.spec, features);
+   changed |= converge_settings(view, plan, features);
+   changed |= converge_ssh_port(view, plan);
+   changed |= converge_volumes(view, plan.spec);
+   return changed;
+}
 
-   if (json::text(row, "dockerImage") != spec.image || json::text(row, "sourceType") != "docker" ||
-       !json::text(row, "username").empty() || !json::text(row, "registryUrl").empty()) {
-      Poco::JSON::Object body = json::body();
-      body.set("applicationId", view.id);
-      body.set("dockerImage", spec.image);
-      body.set("username", json::null());
-      body.set("password", json::null());
-      body.set("registryUrl", json::null());
-      api_.mutate("application.saveDockerProvider", body, Repeat::safe);
-      changed = true;
-   }
+bool ApplicationDriver::converge_image(const ServiceView& view, const dpp::sdk::WorkspaceSpec& spec) {
+   const json::Object& row = view.row;
+   if (json::text(row, "dockerImage") == spec.image && json::text(row, "sourceType") == "docker" &&
+       json::text(row, "username").empty() && json::text(row, "registryUrl").empty())
+      return false;
+   Poco::JSON::Object body = json::body();
+   body.set("applicationId", view.id);
+   body.set("dockerImage", spec.image);
+   body.set("username", json::null());
+   body.set("password", json::null());
+   body.set("registryUrl", json::null());
+   api_.mutate("application.saveDockerProvider", body, Repeat::safe);
+   return true;
+}
 
+bool ApplicationDriver::converge_environment(const ServiceView& view, const dpp::sdk::WorkspaceSpec& spec,
+                                             const Features& features) {
    const std::string env = env_text(spec);
-   if (json::text(row, "env") != env) {
-      Poco::JSON::Object body = json::body();
-      body.set("applicationId", view.id);
-      body.set("env", env);
-      body.set("buildArgs", json::null());
-      if (features.env_build_secrets) body.set("buildSecrets", json::null());
-      if (features.env_create_file) body.set("createEnvFile", false);
-      api_.mutate("application.saveEnvironment", body, Repeat::safe);
-      changed = true;
-   }
+   if (json::text(view.row, "env") == env) return false;
+   Poco::JSON::Object body = json::body();
+   body.set("applicationId", view.id);
+   body.set("env", env);
+   body.set("buildArgs", json::null());
+   if (features.env_build_secrets) body.set("buildSecrets", json::null());
+   if (features.env_create_file) body.set("createEnvFile", false);
+   api_.mutate("application.saveEnvironment", body, Repeat::safe);
+   return true;
+}
 
-   const CommandColumns command = command_columns(spec.command, features);
-   const std::optional<std::string> memory = limit(spec.memory_limit_bytes);
-   const std::optional<std::string> cpus = limit(spec.cpu_limit_millis * 1'000'000);  // NanoCPUs
-   if (view.name != plan.name || json::optional_text(row, "command") != command.command ||
-       (features.command_args && string_list(row, "args") != command.args) ||
-       json::optional_text(row, "memoryLimit") != memory || json::optional_text(row, "cpuLimit") != cpus) {
-      Poco::JSON::Object body = json::body();
-      body.set("applicationId", view.id);
-      body.set("name", plan.name);
-      body.set("command", text_or_null(command.command));
-      if (features.command_args) {
-         if (command.args) {
-            Poco::JSON::Array args;
-            for (const auto& arg : *command.args) args.add(arg);
-            body.set("args", args);
-         } else {
-            body.set("args", json::null());
-         }
+bool ApplicationDriver::converge_settings(const ServiceView& view, const WorkspacePlan& plan,
+                                          const Features& features) {
+   const json::Object& row = view.row;
+   const CommandColumns command = command_columns(plan.spec.command, features);
+   const std::optional<std::string> memory = limit(plan.spec.memory_limit_bytes);
+   const std::optional<std::string> cpus = limit(plan.spec.cpu_limit_millis * 1'000'000);  // NanoCPUs
+   if (view.name == plan.name && json::optional_text(row, "command") == command.command &&
+       (!features.command_args || string_list(row, "args") == command.args) &&
+       json::optional_text(row, "memoryLimit") == memory && json::optional_text(row, "cpuLimit") == cpus)
+      return false;
+   Poco::JSON::Object body = json::body();
+   body.set("applicationId", view.id);
+   body.set("name", plan.name);
+   body.set("command", text_or_null(command.command));
+   if (features.command_args) {
+      if (command.args) {
+         Poco::JSON::Array args;
+         for (const auto& arg : *command.args) args.add(arg);
+         body.set("args", args);
+      } else {
+         body.set("args", json::null());
       }
-      body.set("memoryLimit", text_or_null(memory));
-      body.set("cpuLimit", text_or_null(cpus));
-      api_.mutate("application.update", body, Repeat::safe);
-      changed = true;
    }
+   body.set("memoryLimit", text_or_null(memory));
+   body.set("cpuLimit", text_or_null(cpus));
+   api_.mutate("application.update", body, Repeat::safe);
+   return true;
+}
 
+bool ApplicationDriver::converge_ssh_port(const ServiceView& view, const WorkspacePlan& plan) {
    const std::string& mode = api_.settings().publish_mode;
    json::Object port;
-   for (const json::Object& candidate : json::objects(json::array(row, "ports")))
-      if (json::text(candidate, "targetPort") == std::to_string(spec.ssh_port)) port = candidate;
-   if (!port) {
-      Poco::JSON::Object body = json::body();
-      body.set("applicationId", view.id);
-      body.set("publishedPort", static_cast<int>(plan.ssh_port));
-      body.set("targetPort", static_cast<int>(spec.ssh_port));
-      body.set("protocol", "tcp");
-      body.set("publishMode", mode);
-      api_.mutate("port.create", body, Repeat::once);
-      changed = true;
-   } else if (json::text(port, "publishedPort") != std::to_string(plan.ssh_port) ||
-              json::text(port, "protocol") != "tcp" ||
-              (json::has(port, "publishMode") && json::text(port, "publishMode") != mode)) {
-      Poco::JSON::Object body = json::body();
+   for (const json::Object& candidate : json::objects(json::array(view.row, "ports")))
+      if (json::text(candidate, "targetPort") == std::to_string(plan.spec.ssh_port)) port = candidate;
+   if (port && json::text(port, "publishedPort") == std::to_string(plan.ssh_port) &&
+       json::text(port, "protocol") == "tcp" &&
+       (!json::has(port, "publishMode") || json::text(port, "publishMode") == mode))
+      return false;
+   Poco::JSON::Object body = json::body();
+   if (port)
       body.set("portId", json::text(port, "portId"));
-      body.set("publishedPort", static_cast<int>(plan.ssh_port));
-      body.set("targetPort", static_cast<int>(spec.ssh_port));
-      body.set("protocol", "tcp");
-      body.set("publishMode", mode);
+   else
+      body.set("applicationId", view.id);
+   body.set("publishedPort", static_cast<int>(plan.ssh_port));
+   body.set("targetPort", static_cast<int>(plan.spec.ssh_port));
+   body.set("protocol", "tcp");
+   body.set("publishMode", mode);
+   if (port)
       api_.mutate("port.update", body, Repeat::safe);
-      changed = true;
-   }
+   else
+      api_.mutate("port.create", body, Repeat::once);
+   return true;
+}
 
-   const std::string app_name = view.app_name;
-   const std::vector<json::Object> mounts = json::objects(json::array(row, "mounts"));
+bool ApplicationDriver::converge_volumes(const ServiceView& view, const dpp::sdk::WorkspaceSpec& spec) {
+   bool changed = false;
+   const std::vector<json::Object> mounts = json::objects(json::array(view.row, "mounts"));
    for (const auto& volume : spec.volumes) {
-      const std::string wanted = docker_volume_name(app_name, volume.name);
+      const std::string wanted = docker_volume_name(view.app_name, volume.name);
       json::Object existing;
       for (const json::Object& mount : mounts)
          if (json::text(mount, "mountPath") == volume.mount_path) existing = mount;

@@ -49,6 +49,15 @@ class ApplicationDriver final : public ServiceDriver {
 
  private:
    bool converge_once(const ServiceView& view, const WorkspacePlan& plan, const Features& features);
+   // converge_once's steps: each brings one part of the application in line with the plan, with
+   // one request when it differs; true when it did.
+   bool converge_image(const ServiceView& view, const dpp::sdk::WorkspaceSpec& spec);
+   bool converge_environment(const ServiceView& view, const dpp::sdk::WorkspaceSpec& spec,
+                             const Features& features);
+   // Name, command and resource limits (one application.update).
+   bool converge_settings(const ServiceView& view, const WorkspacePlan& plan, const Features& features);
+   bool converge_ssh_port(const ServiceView& view, const WorkspacePlan& plan);
+   bool converge_volumes(const ServiceView& view, const dpp::sdk::WorkspaceSpec& spec);
 };
 
 }  // namespace dpp::dokploy

@@ -19,50 +19,119 @@ namespace {
 // task runs. The workspace has had its create to start; a port that refuses now does not route.
 constexpr int kDoctorProbes = 3;
 
-std::string reachability_fix(dpp_status status, const std::string& detail, const Settings& settings) {
-   if (detail.find("TLS") != std::string::npos)
+std::string reachability_fix(const HealthReport& health, const Settings& settings) {
+   if (health.failure == TransportFailureKind::tls_verification ||
+       health.failure == TransportFailureKind::tls_handshake)
       return "set DOKPLOY_CA_CERT to the PEM file of the CA that signed Dokploy's certificate (or fix the "
              "host "
              "name in DOKPLOY_SERVER_URL so that it matches the certificate)";
-   if (status == DPP_E_REMOTE) return "Dokploy answers but reports an error: check its logs and its database";
-   if (status == DPP_E_NOT_FOUND || status == DPP_E_PROTOCOL)
+   if (health.status == DPP_E_REMOTE)
+      return "Dokploy answers but reports an error: check its logs and its database";
+   if (health.status == DPP_E_NOT_FOUND || health.status == DPP_E_PROTOCOL)
       return "set DOKPLOY_SERVER_URL to the address of Dokploy's web interface, without /api (now " +
              settings.server.text + ")";
    return "check DOKPLOY_SERVER_URL (" + settings.server.text +
           ": scheme, host and port) and that Dokploy runs and is reachable from this machine";
 }
 
+void report_tls(CheckReport& report, const Settings& settings) {
+   const TlsSettings tls{settings.server.host, settings.ca_cert, settings.tls_insecure};
+   if (settings.server.scheme == "https" && settings.tls_insecure)
+      report.warn("TLS", describe_tls(tls) + ": anyone on the network path can steal the API token",
+                  "set DOKPLOY_CA_CERT to the PEM file of Dokploy's CA and DOKPLOY_TLS_INSECURE=false");
+   else if (settings.server.scheme == "https")
+      report.pass("TLS", describe_tls(tls));
+   else if (settings.server.loopback())
+      report.pass("TLS", "plain HTTP to a loopback address (the token stays on this machine)");
+   else
+      report.warn("TLS",
+                  "plain HTTP to " + settings.server.host + ": the API token crosses the network unencrypted",
+                  "serve Dokploy over https:// and use that URL in DOKPLOY_SERVER_URL");
+}
+
+// Whether the project (and its environment) exists, and how many services it holds.
+std::string describe_project(const ProjectIndex& index, const Settings& settings, const Features& f) {
+   const auto projects = index.named(settings.project_name);
+   if (projects.empty())
+      return "project '" + settings.project_name + "' does not exist yet; the first create makes it";
+   std::size_t workspaces = 0;
+   for (const auto& service : index.services())
+      for (const IndexedProject* project : projects)
+         if (service.project_id == project->id) ++workspaces;
+   std::string where =
+       "project '" + settings.project_name + "' exists (" + std::to_string(workspaces) + " services)";
+   if (!f.environments) return where;
+   bool found = false;
+   std::string environment = settings.environment_name.value_or("");
+   for (const auto& env : projects.front()->environments)
+      if (settings.environment_name ? env.name == *settings.environment_name : env.is_default) {
+         found = true;
+         environment = env.name;
+      }
+   return where + (found
+                       ? "; environment '" + environment + "'"
+                       : "; environment '" + environment + "' does not exist yet; the first create makes it");
+}
+
+void report_service_type(CheckReport& report, const Settings& settings) {
+   if (settings.service_type == ServiceType::compose)
+      report.pass("service type", std::string("compose services: Docker works inside workspaces (") +
+                                      docker_privileges_text(settings.docker_privileges) + ")");
+   else
+      report.warn(
+          "service type",
+          "application (Swarm) services cannot run privileged containers: Docker inside the workspace "
+          "(dev containers) will not work",
+          "use DOKPLOY_SERVICE_TYPE=compose unless the image needs no Docker daemon");
+}
+
+void report_ssh_endpoint(CheckReport& report, const Settings& settings,
+                         const std::optional<std::string>& server_ip) {
+   const std::string host = settings.ssh_host                  ? *settings.ssh_host
+                            : server_ip && !server_ip->empty() ? *server_ip
+                                                               : settings.server.host;
+   report.pass("SSH endpoint", "workspaces answer SSH at " + host + ", ports " +
+                                   std::to_string(settings.port_low) + "-" +
+                                   std::to_string(settings.port_high));
+}
+
 }  // namespace
 
 void DokployBackend::check(CheckReport& report) {
-   std::string detail;
-   const dpp_status reachable = api_->health(detail);
-   if (reachable != DPP_OK) {
-      report.fail("Dokploy reachable", detail, reachability_fix(reachable, detail, settings_), reachable);
+   if (!check_reachable(report)) return;
+   report_tls(report, settings_);
+   if (!check_token(report)) return;
+   const std::optional<ProjectIndex> index = check_project(report);
+   check_server(report);
+   report_service_type(report, settings_);
+   report_ssh_endpoint(report, settings_, server_ip_);
+   if (index)
+      check_leftover_volumes(report, *index);
+   else
+      report.skip("leftover volumes", "not checked: the projects could not be listed");
+   if (!host_.machine_id().empty()) check_publishing(report);
+   check_sharing(report);
+}
+
+bool DokployBackend::check_reachable(CheckReport& report) {
+   const HealthReport health = api_->health();
+   if (health.status != DPP_OK) {
+      report.fail("Dokploy reachable", health.detail, reachability_fix(health, settings_), health.status);
       for (const char* name : {"API token", "Dokploy version", "project", "server"})
          report.skip(name, "not checked: Dokploy is not reachable");
-      return;
+      return false;
    }
-   report.pass("Dokploy reachable", detail);
+   report.pass("Dokploy reachable", health.detail);
+   return true;
+}
 
-   const TlsSettings tls{settings_.server.host, settings_.ca_cert, settings_.tls_insecure};
-   if (settings_.server.scheme == "https" && settings_.tls_insecure)
-      report.warn("TLS", describe_tls(tls) + ": anyone on the network path can steal the API token",
-                  "set DOKPLOY_CA_CERT to the PEM file of Dokploy's CA and DOKPLOY_TLS_INSECURE=false");
-   else if (settings_.server.scheme == "https")
-      report.pass("TLS", describe_tls(tls));
-   else if (settings_.server.loopback())
-      report.pass("TLS", "plain HTTP to a loopback address (the token stays on this machine)");
-   else
-      report.warn(
-          "TLS", "plain HTTP to " + settings_.server.host + ": the API token crosses the network unencrypted",
-          "serve Dokploy over https:// and use that URL in DOKPLOY_SERVER_URL");
-
+bool DokployBackend::check_token(CheckReport& report) {
    try {
       const Features& f = features();
       report.pass("API token", "accepted by settings.getDokployVersion");
       report.pass("Dokploy version",
                   f.version.text() + " (supported: " + kOldestSupported.text() + " and newer)");
+      return true;
    } catch (const Error& e) {
       if (e.status() == DPP_E_VERSION) {
          report.pass("API token", "accepted by settings.getDokployVersion");
@@ -78,97 +147,61 @@ void DokployBackend::check(CheckReport& report) {
       }
       for (const char* name : {"project", "server"})
          report.skip(name, "not checked: the token was not accepted");
-      return;
+      return false;
    }
+}
 
+std::optional<ProjectIndex> DokployBackend::check_project(CheckReport& report) {
    const Features& f = *features_;
-   std::optional<ProjectIndex> index_seen;
+   std::optional<ProjectIndex> index;
    try {
-      const ProjectIndex& index = index_seen.emplace(fetch_index());
-      const auto projects = index.named(settings_.project_name);
+      index.emplace(fetch_index());
       if (settings_.environment_name && !f.environments)
          report.warn(
              "environment",
              "DOKPLOY_ENVIRONMENT_NAME is ignored: Dokploy " + f.version.text() + " has no environments",
              "unset DOKPLOY_ENVIRONMENT_NAME or upgrade Dokploy to v0.25 or newer");
-      if (projects.empty()) {
-         report.pass("project", "project '" + settings_.project_name +
-                                    "' does not exist yet; the first create makes it");
-      } else {
-         std::size_t workspaces = 0;
-         for (const auto& service : index.services())
-            for (const IndexedProject* project : projects)
-               if (service.project_id == project->id) ++workspaces;
-         std::string where =
-             "project '" + settings_.project_name + "' exists (" + std::to_string(workspaces) + " services)";
-         if (f.environments) {
-            bool found = false;
-            std::string environment = settings_.environment_name.value_or("");
-            for (const auto& env : projects.front()->environments)
-               if (settings_.environment_name ? env.name == *settings_.environment_name : env.is_default) {
-                  found = true;
-                  environment = env.name;
-               }
-            where +=
-                found ? "; environment '" + environment + "'"
-                      : "; environment '" + environment + "' does not exist yet; the first create makes it";
-         }
-         report.pass("project", where);
-      }
+      report.pass("project", describe_project(*index, settings_, f));
    } catch (const Error& e) {
       report.fail("project", e.what(), "check that the API key may list and create projects", e.status());
    }
+   return index;
+}
 
-   if (settings_.server_id) {
-      try {
-         const json::Object server =
-             json::as_object(api_->query("server.one", {{"serverId", *settings_.server_id}}));
-         server_ip_ = json::text(server, "ipAddress");
-         report.pass("server", "'" + json::text(server, "name") + "' at " + *server_ip_ + " (" +
-                                   json::text(server, "serverStatus") + ")");
-      } catch (const ApiError& e) {
-         if (!e.not_found()) {
-            report.fail("server", e.what(), "retry; if it persists, check Dokploy's logs", e.status());
-         } else {
-            std::string known;
-            try {
-               for (const json::Object& server : json::objects(json::as_array(api_->query("server.all"))))
-                  known += (known.empty() ? "" : ", ") + json::text(server, "serverId") + " (" +
-                           json::text(server, "name") + ")";
-            } catch (const Error&) {
-            }
-            report.fail("server", "Dokploy has no server with the id '" + *settings_.server_id + "'",
-                        known.empty() ? "unset DOKPLOY_SERVER_ID to deploy on the Dokploy host itself"
-                                      : "set DOKPLOY_SERVER_ID to one of: " + known,
-                        DPP_E_CONFIG);
-         }
-      }
-   } else {
+void DokployBackend::check_server(CheckReport& report) {
+   if (!settings_.server_id) {
       report.skip("server", "workspaces run on the Dokploy host itself (DOKPLOY_SERVER_ID is not set)");
+      return;
    }
+   try {
+      const json::Object server =
+          json::as_object(api_->query("server.one", {{"serverId", *settings_.server_id}}));
+      server_ip_ = json::text(server, "ipAddress");
+      report.pass("server", "'" + json::text(server, "name") + "' at " + *server_ip_ + " (" +
+                                json::text(server, "serverStatus") + ")");
+   } catch (const ApiError& e) {
+      if (!e.not_found()) {
+         report.fail("server", e.what(), "retry; if it persists, check Dokploy's logs", e.status());
+         return;
+      }
+      const std::string known = known_servers();
+      report.fail("server", "Dokploy has no server with the id '" + *settings_.server_id + "'",
+                  known.empty() ? "unset DOKPLOY_SERVER_ID to deploy on the Dokploy host itself"
+                                : "set DOKPLOY_SERVER_ID to one of: " + known,
+                  DPP_E_CONFIG);
+   }
+}
 
-   if (settings_.service_type == ServiceType::compose)
-      report.pass("service type", std::string("compose services: Docker works inside workspaces (") +
-                                      docker_privileges_text(settings_.docker_privileges) + ")");
-   else
-      report.warn(
-          "service type",
-          "application (Swarm) services cannot run privileged containers: Docker inside the workspace "
-          "(dev containers) will not work",
-          "use DOKPLOY_SERVICE_TYPE=compose unless the image needs no Docker daemon");
-
-   const std::string host = settings_.ssh_host                   ? *settings_.ssh_host
-                            : server_ip_ && !server_ip_->empty() ? *server_ip_
-                                                                 : settings_.server.host;
-   report.pass("SSH endpoint", "workspaces answer SSH at " + host + ", ports " +
-                                   std::to_string(settings_.port_low) + "-" +
-                                   std::to_string(settings_.port_high));
-   if (index_seen)
-      check_leftover_volumes(report, *index_seen);
-   else
-      report.skip("leftover volumes", "not checked: the projects could not be listed");
-   if (!host_.machine_id().empty()) check_publishing(report);
-   check_sharing(report);
+// "<id> (<name>), …" of every server this key sees, or "" when none can be listed.
+std::string DokployBackend::known_servers() {
+   std::string known;
+   try {
+      for (const json::Object& server : json::objects(json::as_array(api_->query("server.all"))))
+         known += (known.empty() ? "" : ", ") + json::text(server, "serverId") + " (" +
+                  json::text(server, "name") + ")";
+   } catch (const Error&) {
+   }
+   return known;
 }
 
 // Volumes named like a workspace's ("devpod-<machine>-xxxxxx_<volume>") whose machine has no

@@ -296,113 +296,143 @@ WorkspaceInfo DokployBackend::bring_up(ServiceDriver& kind_driver, ServiceView v
                                        const WorkspaceSpec& spec, Mode mode, bool fresh,
                                        MachineRecord& record, const Stopwatch& clock) {
    DeployMonitor monitor(*api_, kind_driver, clock, settings_.poll_interval_ms);
-   const std::string title = mode == Mode::create ? "DevPod create" : "DevPod start";
-   std::set<uint16_t> avoid;
-   uint16_t port = 0;
-   if (auto parsed = parse_service_name(view.name)) port = parsed->port;
-   // start brings the workspace up with the options as they are now (a DOKPLOY_SSH_PUBLISH_MODE
-   // changed since create, say); it leaves alone a deploy that is under way.
-   bool apply_plan = mode == Mode::create || view.status != "running";
-   if (port == 0) {
-      port = reallocate_port(spec.machine_id, view.id, avoid);
-      apply_plan = true;
-   }
-   bool must_deploy = fresh;
-   int moves = 0;
-   // The port answers for something else: take the next free one, apply it, deploy again.
-   const auto move_port = [&](const std::string& why) {
-      if (++moves > kMaxPortMoves)
-         throw Error(DPP_E_CONFLICT, "gave up after moving " + spec.machine_id + " to " +
-                                         std::to_string(kMaxPortMoves) + " other ports (last: " + why +
-                                         "); check DOKPLOY_SSH_HOST and "
-                                         "DOKPLOY_SSH_PORT_RANGE");
-      host_.warn("port ", port, " belongs to something else (", why, "); moving ", spec.machine_id,
-                 " to another port");
-      avoid.insert(port);
-      port = reallocate_port(spec.machine_id, view.id, avoid);
-      apply_plan = true;
-      must_deploy = true;
-   };
+   PortAttempt attempt = first_attempt(view, spec.machine_id, mode, fresh);
    // From here the service exists, so the workspace can be told which one it is.
    const WorkspaceSpec identified = with_service_identity(spec, view.kind, view.id);
    // Before the deploy: a compose service's deploy is what applies its domains.
-   if (share_ports(kind_driver, view, spec.machine_id, record)) must_deploy = true;
+   if (share_ports(kind_driver, view, spec.machine_id, record)) attempt.must_deploy = true;
    const auto ready = [&](WorkspaceInfo info) {
       report_addresses(record.addresses);
       return info;
    };
    while (true) {
-      const WorkspacePlan plan = plan_for(identified, port, settings_);
-      if (apply_plan && kind_driver.converge(view, plan, features())) must_deploy = true;
-      const std::string ssh_host = ssh_host_for(view.server_ip);
-      record = [&] {
-         MachineRecord updated = record_for(view, port, ssh_host);
-         updated.name = plan.name;
-         updated.duplicate_possible = record.duplicate_possible;
-         updated.volumes = volume_names(view.app_name, spec);
-         updated.addresses = record.addresses;
-         return updated;
-      }();
-      record.save(host_);
-
-      bool deploy_now = must_deploy;
-      bool follow_running = false;
-      if (!must_deploy) {
-         if (view.status == "done") {
-            std::string reason;
-            const auto seen = monitor.probe_endpoint(ssh_host, port, reason);
-            if (seen == EndpointResult::answers) {
-               host_.info(view.name, " already runs and answers at ", ssh_host, ":", port, " (", clock.text(),
-                          ")");
-               return ready(info_for("done", plan.name, ssh_host, port, ""));
-            }
-            if (seen == EndpointResult::other_host_key) {
-               move_port(ssh_host + ":" + std::to_string(port) + " answers with another host key");
-               continue;
-            }
-            host_.info(view.name, " is deployed but ", ssh_host, ":", port, " does not answer (", reason,
-                       "); deploying it again");
-            deploy_now = true;
-         } else if (view.status == "running") {
-            follow_running = true;
-         } else if (view.status == "idle" && mode == Mode::start) {
-            try {
-               kind_driver.start(view.id);
-               host_.info("started ", view.name, " (", clock.text(), ")");
-            } catch (const ApiError& e) {
-               if (e.status() == DPP_E_CANCELLED || e.status() == DPP_E_TIMEOUT) throw;
-               host_.info("starting ", view.name, " failed (", e.what(), "); deploying it instead");
-               deploy_now = true;
-            }
-         } else {
-            deploy_now = true;  // idle on create, error, or a status this version does not know
-         }
-      }
-
-      if (deploy_now || follow_running) {
-         DeployResult result = monitor.deploy(view, deploy_now, title);
-         view = result.view;
-         if (!result.succeeded) {
-            const DeployFailure failure = read_deploy_failure(*api_, view, result.failed, secret_values(spec),
-                                                              features().version.text());
-            if (const std::string conflict = port_conflict(failure, view, port);
-                !conflict.empty() && moves < kMaxPortMoves) {
-               move_port(conflict);
-               continue;
-            }
-            throw Error(DPP_E_REMOTE, "the deploy of '" + view.name + "' failed" +
-                                          failure.describe(kind_driver.container_state(view)));
-         }
-         host_.info("deployed ", view.name, " (", clock.text(), ")");
-      }
-      must_deploy = false;
-
-      IngressWatch ingress(host_, *application_, view, port,
+      const WorkspacePlan plan = plan_for(identified, attempt.port, settings_);
+      const std::string ssh_host = apply_and_record(kind_driver, view, plan, spec, attempt, record);
+      const NextStep step =
+          next_step(kind_driver, view, mode, monitor, ssh_host, spec.machine_id, attempt, clock);
+      if (step == NextStep::ready) return ready(info_for("done", plan.name, ssh_host, attempt.port, ""));
+      if (step == NextStep::retry) continue;
+      if (step != NextStep::wait &&
+          !deploy_or_follow(kind_driver, view, monitor, step == NextStep::deploy, mode, spec, attempt, clock))
+         continue;
+      attempt.must_deploy = false;
+      IngressWatch ingress(host_, *application_, view, attempt.port,
                            std::chrono::milliseconds(settings_.poll_interval_ms));
-      const EndpointResult endpoint = monitor.wait_for_endpoint(view, ssh_host, port, &ingress);
-      if (endpoint == EndpointResult::answers) return ready(info_for("done", plan.name, ssh_host, port, ""));
-      move_port(ssh_host + ":" + std::to_string(port) + " answers with another host key");
+      if (monitor.wait_for_endpoint(view, ssh_host, attempt.port, &ingress) == EndpointResult::answers)
+         return ready(info_for("done", plan.name, ssh_host, attempt.port, ""));
+      move_port(attempt, spec.machine_id, view.id,
+                ssh_host + ":" + std::to_string(attempt.port) + " answers with another host key");
    }
+}
+
+DokployBackend::PortAttempt DokployBackend::first_attempt(const ServiceView& view,
+                                                          const std::string& machine_id, Mode mode,
+                                                          bool fresh) {
+   PortAttempt attempt;
+   attempt.must_deploy = fresh;
+   if (auto parsed = parse_service_name(view.name)) attempt.port = parsed->port;
+   // start brings the workspace up with the options as they are now (a DOKPLOY_SSH_PUBLISH_MODE
+   // changed since create, say); it leaves alone a deploy that is under way.
+   attempt.apply_plan = mode == Mode::create || view.status != "running";
+   if (attempt.port == 0) {
+      attempt.port = reallocate_port(machine_id, view.id, attempt.avoid);
+      attempt.apply_plan = true;
+   }
+   return attempt;
+}
+
+// The port answers for something else: take the next free one, apply it, deploy again.
+void DokployBackend::move_port(PortAttempt& attempt, const std::string& machine_id,
+                               const std::string& service_id, const std::string& why) {
+   if (++attempt.moves > kMaxPortMoves)
+      throw Error(DPP_E_CONFLICT, "gave up after moving " + machine_id + " to " +
+                                      std::to_string(kMaxPortMoves) + " other ports (last: " + why +
+                                      "); check DOKPLOY_SSH_HOST and "
+                                      "DOKPLOY_SSH_PORT_RANGE");
+   host_.warn("port ", attempt.port, " belongs to something else (", why, "); moving ", machine_id,
+              " to another port");
+   attempt.avoid.insert(attempt.port);
+   attempt.port = reallocate_port(machine_id, service_id, attempt.avoid);
+   attempt.apply_plan = true;
+   attempt.must_deploy = true;
+}
+
+// Converges the service with `plan` when the attempt asks for it, and saves the machine's record;
+// the host its SSH port answers on.
+std::string DokployBackend::apply_and_record(ServiceDriver& kind_driver, const ServiceView& view,
+                                             const WorkspacePlan& plan, const WorkspaceSpec& spec,
+                                             PortAttempt& attempt, MachineRecord& record) {
+   if (attempt.apply_plan && kind_driver.converge(view, plan, features())) attempt.must_deploy = true;
+   const std::string ssh_host = ssh_host_for(view.server_ip);
+   MachineRecord updated = record_for(view, attempt.port, ssh_host);
+   updated.name = plan.name;
+   updated.duplicate_possible = record.duplicate_possible;
+   updated.volumes = volume_names(view.app_name, spec);
+   updated.addresses = record.addresses;
+   record = updated;
+   record.save(host_);
+   return ssh_host;
+}
+
+// What the service's status asks for when nothing forces a deploy.
+DokployBackend::NextStep DokployBackend::next_step(ServiceDriver& kind_driver, const ServiceView& view,
+                                                   Mode mode, DeployMonitor& monitor,
+                                                   const std::string& ssh_host, const std::string& machine_id,
+                                                   PortAttempt& attempt, const Stopwatch& clock) {
+   if (attempt.must_deploy) return NextStep::deploy;
+   if (view.status == "done") {
+      std::string reason;
+      const auto seen = monitor.probe_endpoint(ssh_host, attempt.port, reason);
+      if (seen == EndpointResult::answers) {
+         host_.info(view.name, " already runs and answers at ", ssh_host, ":", attempt.port, " (",
+                    clock.text(), ")");
+         return NextStep::ready;
+      }
+      if (seen == EndpointResult::other_host_key) {
+         move_port(attempt, machine_id, view.id,
+                   ssh_host + ":" + std::to_string(attempt.port) + " answers with another host key");
+         return NextStep::retry;
+      }
+      host_.info(view.name, " is deployed but ", ssh_host, ":", attempt.port, " does not answer (", reason,
+                 "); deploying it again");
+      return NextStep::deploy;
+   }
+   if (view.status == "running") return NextStep::follow;
+   if (view.status == "idle" && mode == Mode::start) {
+      try {
+         kind_driver.start(view.id);
+         host_.info("started ", view.name, " (", clock.text(), ")");
+         return NextStep::wait;
+      } catch (const ApiError& e) {
+         if (e.status() == DPP_E_CANCELLED || e.status() == DPP_E_TIMEOUT) throw;
+         host_.info("starting ", view.name, " failed (", e.what(), "); deploying it instead");
+         return NextStep::deploy;
+      }
+   }
+   return NextStep::deploy;  // idle on create, error, or a status this version does not know
+}
+
+// Deploys (or follows the deploy under way); false when the deploy failed on a port another
+// service holds and the attempt moved to another port.
+bool DokployBackend::deploy_or_follow(ServiceDriver& kind_driver, ServiceView& view, DeployMonitor& monitor,
+                                      bool deploy_now, Mode mode, const WorkspaceSpec& spec,
+                                      PortAttempt& attempt, const Stopwatch& clock) {
+   DeployResult result =
+       monitor.deploy(view, deploy_now, mode == Mode::create ? "DevPod create" : "DevPod start");
+   view = result.view;
+   if (!result.succeeded) {
+      const DeployFailure failure =
+          read_deploy_failure(*api_, view, result.failed, secret_values(spec), features().version.text());
+      if (const std::string conflict = port_conflict(failure, view, attempt.port);
+          !conflict.empty() && attempt.moves < kMaxPortMoves) {
+         move_port(attempt, spec.machine_id, view.id, conflict);
+         return false;
+      }
+      throw Error(DPP_E_REMOTE, "the deploy of '" + view.name + "' failed" +
+                                    failure.describe(kind_driver.container_state(view)));
+   }
+   host_.info("deployed ", view.name, " (", clock.text(), ")");
+   return true;
 }
 
 }  // namespace dpp::dokploy

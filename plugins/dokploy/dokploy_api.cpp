@@ -84,7 +84,7 @@ Poco::Dynamic::Var DokployApi::mutate(const std::string& procedure, const Poco::
                repeat);
 }
 
-dpp_status DokployApi::health(std::string& detail) {
+HealthReport DokployApi::health() {
    warn_about_transport_once();
    const auto started = Clock::now();
    try {
@@ -93,26 +93,25 @@ dpp_status DokployApi::health(std::string& detail) {
                             std::min<uint32_t>(settings_.http_timeout_ms, 10'000), "health");
       host_.debug("GET health -> ", response.status, " in ", ms_since(started));
       if (response.status != 200) {
-         detail = settings_.server.text + "/api/health answered HTTP " + std::to_string(response.status) +
-                  " instead of Dokploy's {\"ok\":true}";
-         if (response.status >= 500) return DPP_E_REMOTE;
+         std::string detail = settings_.server.text + "/api/health answered HTTP " +
+                              std::to_string(response.status) + " instead of Dokploy's {\"ok\":true}";
+         if (response.status >= 500) return {DPP_E_REMOTE, detail, std::nullopt};
          detail += ": is this the address of Dokploy's web interface?";
-         return response.status == 404 ? DPP_E_NOT_FOUND : DPP_E_PROTOCOL;
+         return {response.status == 404 ? DPP_E_NOT_FOUND : DPP_E_PROTOCOL, detail, std::nullopt};
       }
       json::Object answer;
       try {
          answer = json::as_object(json::parse(response.body));
       } catch (const Poco::Exception&) {
       }
-      if (!answer || !json::flag(answer, "ok")) {
-         detail = settings_.server.text + "/api/health answered 200 but not {\"ok\":true}: is this Dokploy?";
-         return DPP_E_PROTOCOL;
-      }
-      detail = "Dokploy answers at " + settings_.server.text + " (" + ms_since(started) + ")";
-      return DPP_OK;
+      if (!answer || !json::flag(answer, "ok"))
+         return {DPP_E_PROTOCOL,
+                 settings_.server.text + "/api/health answered 200 but not {\"ok\":true}: is this Dokploy?",
+                 std::nullopt};
+      return {DPP_OK, "Dokploy answers at " + settings_.server.text + " (" + ms_since(started) + ")",
+              std::nullopt};
    } catch (const TransportFailure& failure) {
-      detail = failure.what();
-      return failure.status();
+      return {failure.status(), failure.what(), failure.kind()};
    }
 }
 

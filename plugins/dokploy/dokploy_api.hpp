@@ -32,6 +32,14 @@ enum class Repeat {
    once,
 };
 
+// What GET /api/health found: OK, or the status and the reason; when no HTTP answer came, what
+// failed on the way.
+struct HealthReport {
+   dpp_status status = DPP_OK;
+   std::string detail;
+   std::optional<TransportFailureKind> failure;
+};
+
 class DokployApi {
  public:
    DokployApi(const Settings& settings, dpp::sdk::Host host);
@@ -41,8 +49,8 @@ class DokployApi {
    // POST /api/<procedure> with `body`.
    Poco::Dynamic::Var mutate(const std::string& procedure, const Poco::JSON::Object& body, Repeat repeat);
 
-   // GET /api/health without the token and without retries: OK, or the status and the reason.
-   dpp_status health(std::string& detail);
+   // GET /api/health without the token and without retries.
+   HealthReport health();
 
    // Requests after this point give up when it passes (the verb's overall bound); `bound` names
    // it in messages ("DOKPLOY_CREATE_TIMEOUT").

@@ -47,6 +47,14 @@ class DokployBackend final : public dpp::sdk::Backend {
    enum class Mode { create, start };
 
    const Features& features();
+   // check()'s steps, in its order: false when the ones after cannot run.
+   bool check_reachable(dpp::sdk::CheckReport& report);
+   bool check_token(dpp::sdk::CheckReport& report);
+   // The project index, when it could be read (the leftover volumes check needs it).
+   std::optional<ProjectIndex> check_project(dpp::sdk::CheckReport& report);
+   // Reads DOKPLOY_SERVER_ID's address into server_ip_.
+   void check_server(dpp::sdk::CheckReport& report);
+   std::string known_servers();
    // doctor with a machine: whether its application's SSH port is reachable through the way it
    // is published (a routing mesh that does not forward is reported with the fix).
    void check_publishing(dpp::sdk::CheckReport& report);
@@ -60,6 +68,30 @@ class DokployBackend final : public dpp::sdk::Backend {
    dpp::sdk::WorkspaceInfo bring_up(ServiceDriver& driver, ServiceView view,
                                     const dpp::sdk::WorkspaceSpec& spec, Mode mode, bool fresh,
                                     MachineRecord& record, const Stopwatch& clock);
+   // One bring_up's moving parts: the port it tries, the ports it gave up, what is left to do.
+   struct PortAttempt {
+      uint16_t port = 0;
+      std::set<uint16_t> avoid;
+      int moves = 0;
+      bool apply_plan = false;
+      bool must_deploy = false;
+   };
+   // What bring_up does next: return, start over (another port), deploy, follow the deploy under
+   // way, or wait for the SSH port.
+   enum class NextStep { ready, retry, deploy, follow, wait };
+   // bring_up's steps.
+   PortAttempt first_attempt(const ServiceView& view, const std::string& machine_id, Mode mode, bool fresh);
+   void move_port(PortAttempt& attempt, const std::string& machine_id, const std::string& service_id,
+                  const std::string& why);
+   std::string apply_and_record(ServiceDriver& driver, const ServiceView& view, const WorkspacePlan& plan,
+                                const dpp::sdk::WorkspaceSpec& spec, PortAttempt& attempt,
+                                MachineRecord& record);
+   NextStep next_step(ServiceDriver& driver, const ServiceView& view, Mode mode, DeployMonitor& monitor,
+                      const std::string& ssh_host, const std::string& machine_id, PortAttempt& attempt,
+                      const Stopwatch& clock);
+   bool deploy_or_follow(ServiceDriver& driver, ServiceView& view, DeployMonitor& monitor, bool deploy_now,
+                         Mode mode, const dpp::sdk::WorkspaceSpec& spec, PortAttempt& attempt,
+                         const Stopwatch& clock);
    // Converges the service's domains with DOKPLOY_EXPOSE_*; `view` is read again when a
    // domain.create's outcome was unknown. True when a compose service must deploy to apply them.
    bool share_ports(ServiceDriver& driver, ServiceView& view, const std::string& machine_id,

@@ -3,8 +3,12 @@
 #pragma once
 
 #include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/SSLException.h>
 
 #include <cstdint>
+#include <exception>
+#include <istream>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -26,15 +30,29 @@ struct HttpResponse {
    std::optional<std::string> retry_after;
 };
 
+// What went wrong with a request that got no HTTP answer, for advice that depends on it.
+enum class TransportFailureKind {
+   resolve,           // the server's host name does not resolve
+   connect,           // no connection (refused, unreachable, connect timeout)
+   tls_verification,  // the server's certificate is not trusted or not issued for its name
+   tls_handshake,     // the TLS handshake failed otherwise
+   timeout,           // no answer within the read timeout
+   connection_lost,   // the connection broke with the request in flight
+   oversized_answer,  // an answer too large to be Dokploy's
+};
+
 // A request that got no HTTP answer.
 class TransportFailure : public std::runtime_error {
  public:
-   TransportFailure(dpp_status status, const std::string& message, bool reached_server, bool permanent)
+   TransportFailure(TransportFailureKind kind, dpp_status status, const std::string& message,
+                    bool reached_server, bool permanent)
        : std::runtime_error(message),
+         kind_(kind),
          status_(status),
          reached_server_(reached_server),
          permanent_(permanent) {}
-   // DPP_E_CONNECT, DPP_E_TIMEOUT or DPP_E_CONNECTION_LOST.
+   TransportFailureKind kind() const { return kind_; }
+   // DPP_E_CONNECT, DPP_E_TIMEOUT, DPP_E_CONNECTION_LOST or DPP_E_PROTOCOL.
    dpp_status status() const { return status_; }
    // False when the server certainly did not process the request (it may be sent again whatever
    // it does); true when it may have.
@@ -43,6 +61,7 @@ class TransportFailure : public std::runtime_error {
    bool permanent() const { return permanent_; }
 
  private:
+   TransportFailureKind kind_;
    dpp_status status_;
    bool reached_server_;
    bool permanent_;
@@ -68,6 +87,23 @@ class HttpSession {
    void reset();
 
  private:
+   // How far an exchange got when it failed: what may be retried depends on it.
+   enum class Phase { send, receive, reading };
+
+   // exchange()'s steps.
+   void send_request(const std::string& method, const std::string& target, const std::string& body,
+                     const HeaderList& headers, const std::string* api_key);
+   HttpResponse read_answer(const Poco::Net::HTTPResponse& response, std::istream& in,
+                            const std::string& label);
+   // The TransportFailure for the exception that ended an exchange (and the connection); any other
+   // exception than Poco's and the stream's is thrown again as it is.
+   TransportFailure failure_of(std::exception_ptr error, Phase phase, bool fresh, uint32_t read_timeout_ms,
+                               const std::string& label);
+   TransportFailure tls_failure(const Poco::Net::SSLException& e, Phase phase, bool fresh);
+   TransportFailure unresolved(const Poco::Exception& e);
+   TransportFailure network_failure(const Poco::Exception& e, Phase phase, bool fresh,
+                                    const std::string& label);
+
    ServerUrl server_;
    std::string origin_;
    uint32_t connect_timeout_ms_;

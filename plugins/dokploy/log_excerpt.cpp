@@ -5,10 +5,14 @@
 #include <array>
 #include <cstdint>
 
+#include "common/text.hpp"
 #include "text_encoding.hpp"
 
 namespace dpp::dokploy {
 namespace {
+
+using dpp::plugins::is_valid_utf8;
+using dpp::plugins::utf8_sequence;
 
 constexpr std::string_view kRedacted = "<redacted>";
 // Shorter values are not secrets worth the damage their replacement does to the text ("auto",
@@ -44,7 +48,7 @@ std::vector<std::string> spellings(const std::string& secret) {
    std::string doubled;
    for (char c : secret) doubled += c == '$' ? std::string("$$") : std::string(1, c);
    whole.push_back(doubled);
-   if (valid_utf8(secret) && secret.find('\0') == std::string::npos)
+   if (is_valid_utf8(secret) && secret.find('\0') == std::string::npos)
       for (bool compose : {false, true}) {
          const std::string quoted = yaml_quoted(secret, compose);
          whole.push_back(quoted.substr(1, quoted.size() - 2));

@@ -1,11 +1,15 @@
-// YAML, dotenv and sh quoting that carry any value unchanged.
+// YAML and dotenv quoting that carry any value unchanged.
 #include "text_encoding.hpp"
 
 #include <dpp/cpp/plugin.hpp>
 
+#include "common/text.hpp"
+
 namespace dpp::dokploy {
 namespace {
 
+using dpp::plugins::is_valid_utf8;
+using dpp::plugins::utf8_sequence;
 using dpp::sdk::Error;
 
 // \uXXXX: only called for code points below U+10000.
@@ -16,49 +20,6 @@ void append_u_escape(std::string& out, uint32_t cp) {
 }
 
 }  // namespace
-
-std::size_t utf8_sequence(std::string_view text, std::size_t at, uint32_t& cp) {
-   const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-   const unsigned char first = byte(at);
-   std::size_t length = 0;
-   uint32_t minimum = 0;
-   if (first < 0x80) {
-      cp = first;
-      return 1;
-   }
-   if ((first & 0xE0) == 0xC0) {
-      length = 2;
-      cp = first & 0x1F;
-      minimum = 0x80;
-   } else if ((first & 0xF0) == 0xE0) {
-      length = 3;
-      cp = first & 0x0F;
-      minimum = 0x800;
-   } else if ((first & 0xF8) == 0xF0) {
-      length = 4;
-      cp = first & 0x07;
-      minimum = 0x10000;
-   } else {
-      return 0;
-   }
-   if (at + length > text.size()) return 0;
-   for (std::size_t i = 1; i < length; ++i) {
-      if ((byte(at + i) & 0xC0) != 0x80) return 0;
-      cp = (cp << 6) | (byte(at + i) & 0x3F);
-   }
-   if (cp < minimum || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-   return length;
-}
-
-bool valid_utf8(std::string_view text) {
-   for (std::size_t at = 0; at < text.size();) {
-      uint32_t cp = 0;
-      const std::size_t length = utf8_sequence(text, at, cp);
-      if (length == 0) return false;
-      at += length;
-   }
-   return true;
-}
 
 std::string yaml_quoted(std::string_view text, bool compose) {
    std::string out = "\"";
@@ -93,7 +54,7 @@ std::string yaml_quoted(std::string_view text, bool compose) {
 std::string dotenv_line(std::string_view name, std::string_view value) {
    if (!valid_env_name(name))
       throw Error(DPP_E_CONFIG, "'" + std::string(name) + "' cannot be an environment variable name");
-   if (!valid_utf8(value) || value.find('\0') != std::string_view::npos)
+   if (!is_valid_utf8(value) || value.find('\0') != std::string_view::npos)
       throw Error(DPP_E_CONFIG, "the value of " + std::string(name) + " is not valid UTF-8 text");
    if (value.find('\r') != std::string_view::npos)
       throw Error(DPP_E_CONFIG,
@@ -116,18 +77,6 @@ std::string dotenv_line(std::string_view name, std::string_view value) {
                "the value of " + std::string(name) +
                    " holds every quote character (' ` \") and cannot be passed through Dokploy's "
                    "environment format; use DOKPLOY_SERVICE_TYPE=compose");
-}
-
-std::string shell_quoted(std::string_view text) {
-   std::string out = "'";
-   for (char c : text) {
-      if (c == '\'')
-         out += "'\\''";
-      else
-         out += c;
-   }
-   out += '\'';
-   return out;
 }
 
 bool valid_env_name(std::string_view name) {

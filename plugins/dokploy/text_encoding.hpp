@@ -1,6 +1,6 @@
-// Safe encodings of arbitrary text for the three languages a spec value passes through: YAML
-// (with Compose's $-interpolation), dotenv (as Dokploy parses an application's environment) and
-// POSIX sh (the single command string of Dokploy up to v0.25).
+// Safe encodings of arbitrary text for the languages a spec value passes through: YAML (with
+// Compose's $-interpolation) and dotenv (as Dokploy parses an application's environment). POSIX sh
+// (the single command string of Dokploy up to v0.25) is plugins/common's shell_quote.
 #pragma once
 
 #include <cstdint>
@@ -8,13 +8,6 @@
 #include <string_view>
 
 namespace dpp::dokploy {
-
-// The length of the UTF-8 sequence at `at` (`at` < text.size()), its code point in `code_point`;
-// 0 when malformed (truncated, overlong, a surrogate, above U+10FFFF).
-std::size_t utf8_sequence(std::string_view text, std::size_t at, uint32_t& code_point);
-
-// True when `text` is well-formed UTF-8.
-bool valid_utf8(std::string_view text);
 
 // A JSON-style double-quoted YAML scalar (YAML is a JSON superset): control characters and
 // the characters YAML treats as line breaks are escaped, and with `compose` every '$' is
@@ -27,9 +20,6 @@ std::string yaml_quoted(std::string_view text, bool compose = true);
 // Error(DPP_E_CONFIG) when no quoting can carry the value, or when it holds "${{" (Dokploy
 // resolves those as references whatever the quotes).
 std::string dotenv_line(std::string_view name, std::string_view value);
-
-// 'text' for sh, with every ' written as '\''.
-std::string shell_quoted(std::string_view text);
 
 // Environment variable names the workspace can receive: [A-Za-z_][A-Za-z0-9_]*.
 bool valid_env_name(std::string_view name);

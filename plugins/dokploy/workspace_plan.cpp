@@ -4,23 +4,25 @@
 #include <algorithm>
 #include <set>
 
+#include "common/text.hpp"
 #include "service_naming.hpp"
 #include "text_encoding.hpp"
 
 namespace dpp::dokploy {
 
+using dpp::plugins::is_valid_utf8;
 using dpp::sdk::Error;
 
 void WorkspacePlan::validate(const dpp::sdk::WorkspaceSpec& spec) {
    if (!valid_machine_id(spec.machine_id))
       throw Error(DPP_E_INVALID_ARGUMENT, "machine id '" + spec.machine_id + "' is not [a-z0-9-]{1,48}");
-   if (spec.image.empty() || !valid_utf8(spec.image) ||
+   if (spec.image.empty() || !is_valid_utf8(spec.image) ||
        std::any_of(spec.image.begin(), spec.image.end(),
                    [](char c) { return static_cast<unsigned char>(c) <= ' '; }))
       throw Error(DPP_E_CONFIG, "DOKPLOY_IMAGE '" + spec.image + "' is not an image reference");
    if (spec.ssh_port == 0) throw Error(DPP_E_INVALID_ARGUMENT, "the spec has no SSH port");
    for (const auto& part : spec.command)
-      if (!valid_utf8(part) || part.find('\0') != std::string::npos)
+      if (!is_valid_utf8(part) || part.find('\0') != std::string::npos)
          throw Error(DPP_E_INVALID_ARGUMENT, "the workspace command is not UTF-8 text");
    std::set<std::string> names;
    for (const auto& [name, value] : spec.env) {
@@ -28,7 +30,7 @@ void WorkspacePlan::validate(const dpp::sdk::WorkspaceSpec& spec) {
          throw Error(DPP_E_INVALID_ARGUMENT, "'" + name + "' cannot be an environment variable name");
       if (!names.insert(name).second)
          throw Error(DPP_E_INVALID_ARGUMENT, "environment variable " + name + " is set twice");
-      if (!valid_utf8(value))
+      if (!is_valid_utf8(value))
          throw Error(DPP_E_INVALID_ARGUMENT, "the value of " + name + " is not UTF-8 text");
    }
    std::set<std::string> volumes;
@@ -41,7 +43,8 @@ void WorkspacePlan::validate(const dpp::sdk::WorkspaceSpec& spec) {
          throw Error(DPP_E_INVALID_ARGUMENT, "volume name '" + volume.name + "' is not [a-z0-9-]{1,32}");
       if (!volumes.insert(volume.name).second)
          throw Error(DPP_E_INVALID_ARGUMENT, "volume " + volume.name + " is listed twice");
-      if (volume.mount_path.empty() || volume.mount_path.front() != '/' || !valid_utf8(volume.mount_path) ||
+      if (volume.mount_path.empty() || volume.mount_path.front() != '/' ||
+          !is_valid_utf8(volume.mount_path) ||
           volume.mount_path.find_first_of(std::string("\0\n\r", 3)) != std::string::npos)
          throw Error(DPP_E_INVALID_ARGUMENT, "volume " + volume.name + " has no absolute mount path");
    }

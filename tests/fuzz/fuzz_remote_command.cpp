@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "common/ssh_remote_command.hpp"
+#include "common/text.hpp"
 #include "fuzz_support.hpp"
 
 namespace {
@@ -29,8 +30,8 @@ bool quote_safe(unsigned char c) {
 // code is neither.
 std::optional<std::string> decode_printf_format(std::string_view code) {
    if (!code.starts_with(kDecoderPrefix) || !code.ends_with(kDecoderSuffix)) return std::nullopt;
-   std::string_view format = code.substr(kDecoderPrefix.size(),
-                                         code.size() - kDecoderPrefix.size() - kDecoderSuffix.size());
+   std::string_view format =
+       code.substr(kDecoderPrefix.size(), code.size() - kDecoderPrefix.size() - kDecoderSuffix.size());
    std::string out;
    for (std::size_t i = 0; i < format.size();) {
       if (format.substr(i).starts_with("${b}")) {
@@ -115,9 +116,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
    // The variant that reports signals wraps `sh -c '<script>'\nexit $?\n` the same way.
    const std::string reporting = dpp::plugins::ssh_remote_command_reporting_signals(script);
-   const std::string code = dpp::plugins::ssh_script_is_quote_safe("sh -c " + dpp::plugins::sh_single_quote(script) + "\nexit $?\n")
-                                ? inner_code(reporting, script)
-                                : what_sh_runs(reporting, script);
+   const std::string code =
+       dpp::plugins::ssh_script_is_quote_safe("sh -c " + dpp::plugins::shell_quote(script) + "\nexit $?\n")
+           ? inner_code(reporting, script)
+           : what_sh_runs(reporting, script);
    FUZZ_CHECK(code.starts_with("sh -c ") && code.ends_with("\nexit $?\n"),
               "the signal-reporting wrapper has another shape: " + shown(code));
    const std::size_t tail = 9;

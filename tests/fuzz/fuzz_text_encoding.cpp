@@ -1,5 +1,6 @@
-// Fuzzes the encodings that carry spec values into Dokploy (plugins/dokploy/text_encoding and
-// compose_file): a YAML double-quoted scalar read back by a YAML parser, after Compose's
+// Fuzzes the encodings that carry spec values into Dokploy (plugins/dokploy/text_encoding,
+// compose_file and plugins/common/text): a YAML double-quoted scalar read back by a YAML parser, after
+// Compose's
 // $$ -> $ interpolation, is exactly the value; sh single quoting reads back exactly; a dotenv
 // line is one NAME=<quoted value> whose quote does not occur inside; and a whole compose file
 // built from hostile values parses as YAML with the workspace's values unchanged.
@@ -9,6 +10,7 @@
 #include <cstdint>
 #include <string>
 
+#include "common/text.hpp"
 #include "compose_file.hpp"
 #include "fuzz_support.hpp"
 #include "text_encoding.hpp"
@@ -44,7 +46,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
    try {
       quoted = yaml_quoted(value);
    } catch (const dpp::sdk::Error& e) {
-      FUZZ_CHECK(!valid_utf8(value) || value.find('\0') != std::string::npos,
+      FUZZ_CHECK(!dpp::plugins::is_valid_utf8(value) || value.find('\0') != std::string::npos,
                  std::string("refused a valid value: ") + e.what() + ": " + shown(value));
       return 0;
    }
@@ -57,10 +59,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
    }
    FUZZ_CHECK(compose_interpolated(read_back) == value,
               "YAML + Compose give " + shown(compose_interpolated(read_back)) + " for " + shown(value));
-   FUZZ_CHECK(yaml_scalar(yaml_quoted(value, false)) == value, "plain YAML round trip failed: " + shown(value));
+   FUZZ_CHECK(yaml_scalar(yaml_quoted(value, false)) == value,
+              "plain YAML round trip failed: " + shown(value));
 
    // sh single quotes.
-   const std::string sh = shell_quoted(value);
+   const std::string sh = dpp::plugins::shell_quote(value);
    std::string unquoted;
    for (std::size_t i = 1; i + 1 < sh.size(); ++i) {
       if (sh.compare(i, 4, "'\\''") == 0) {

@@ -1,9 +1,8 @@
-// The quoting that carries spec values into YAML, dotenv and sh without changing a byte.
+// The quoting that carries spec values into YAML and dotenv without changing a byte.
 #include <gtest/gtest.h>
 
 #include <dpp/cpp/plugin.hpp>
 
-#include "support/child_process.hpp"
 #include "text_encoding.hpp"
 
 namespace dpp::dokploy {
@@ -43,13 +42,6 @@ TEST(DotenvLine, ValuesNoQuotingCanCarryAreRefused) {
    EXPECT_THROW(dotenv_line("A", "a\rb"), dpp::sdk::Error);
    EXPECT_THROW(dotenv_line("A", "${{project.SECRET}}"), dpp::sdk::Error);
    EXPECT_THROW(dotenv_line("1A", "x"), dpp::sdk::Error);
-}
-
-TEST(ShellQuoting, AnyTextSurvivesShWordSplitting) {
-   const std::string nasty = "it's \"$HOME\" `id` $(id) ; | & \\ \n end";
-   const dpp::test::ProcessResult result =
-       dpp::test::run_process({.argv = {"/bin/sh", "-c", "printf '%s' " + shell_quoted(nasty)}});
-   EXPECT_EQ(result.out, nasty);
 }
 
 }  // namespace

@@ -1,11 +1,12 @@
 // The login-shell-proof wrapping of remote commands: what the encoder emits, when a script goes
 // through the stdin loader instead, and that every installed login shell hands the script to sh
-// byte for byte either way.
+// byte for byte either way; and the plugins' POSIX sh quoting.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include "common/ssh_launch.hpp"
 #include "common/ssh_remote_command.hpp"
+#include "common/text.hpp"
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_paths.hpp"
@@ -58,9 +59,16 @@ TEST(RemoteCommand, EncodedFormatNeverStartsWithADash) {
    EXPECT_NE(code[at + marker.size()], '-') << code;
 }
 
-TEST(RemoteCommand, ShSingleQuotingRoundTrips) {
-   EXPECT_EQ(sh_single_quote("it's"), "'it'\\''s'");
-   EXPECT_EQ(sh_single_quote(""), "''");
+TEST(ShellQuote, QuotesAreWrittenOutsideSingleQuotes) {
+   EXPECT_EQ(shell_quote("it's"), "'it'\\''s'");
+   EXPECT_EQ(shell_quote(""), "''");
+}
+
+TEST(ShellQuote, AnyTextSurvivesShWordSplitting) {
+   const std::string nasty = "it's \"$HOME\" `id` $(id) ; | & \\ \n end";
+   const dpp::test::ProcessResult result =
+       dpp::test::run_process({.argv = {"/bin/sh", "-c", "printf '%s' " + shell_quote(nasty)}});
+   EXPECT_EQ(result.out, nasty);
 }
 
 // A quote-safe script whose direct exec command is `length` bytes long.
