@@ -52,7 +52,7 @@ Endpoint endpoint_from_backend(Session& session) {
 int verb_command(Session& session, const std::string& command, int stdin_fd, int stdout_fd, int stderr_fd) {
    session.configure({.transport = true, .auth = true});
    MachineState& state = session.machine();
-   session.auth().prepare(state.folder(), /*create_missing=*/false);
+   session.auth().prepare(/*create_missing=*/false);
    Endpoint endpoint = state.endpoint;
    const bool remembered = endpoint.known();
    if (!remembered) {

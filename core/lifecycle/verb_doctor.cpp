@@ -67,7 +67,7 @@ void check_machine(Session& session, CheckPrinter& printer) {
 
    dpp_workspace_auth auth{};
    try {
-      session.auth().prepare(state->folder(), false);
+      session.auth().prepare(false);
       auth = session.auth().workspace_auth();
       printer.report("credentials", DPP_CHECK_PASS, "found in " + state->folder(), "");
    } catch (const ProviderError& e) {

@@ -47,8 +47,8 @@ void verify_endpoint(Session& session, const Endpoint& endpoint) {
 
 // Loads everything a create/start needs: lock first, then credentials, endpoint checks.
 dpp_workspace_auth prepare_machine(Session& session, bool create_credentials) {
-   MachineState& state = session.machine();
-   session.auth().prepare(state.folder(), create_credentials);
+   session.machine();  // the auth plugin reads the machine's folder through the host
+   session.auth().prepare(create_credentials);
    dpp_workspace_auth auth = session.auth().workspace_auth();
    offer_endpoint_checks(session, auth.host_public_key);
    return auth;

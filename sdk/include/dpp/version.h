@@ -14,17 +14,15 @@ extern "C" {
  * accepts plugins whose minor is lower than or equal to its own. */
 #define DPP_ABI_VERSION_MAJOR 1
 #define DPP_ABI_VERSION_MINOR 0
-#define DPP_ABI_VERSION_PATCH 0
 
 /* A version is a struct, never a bare integer, so that it cannot be compared by mistake. */
 typedef struct dpp_version {
    uint32_t major;
    uint32_t minor;
-   uint32_t patch;
 } dpp_version;
 
 #define DPP_ABI_VERSION_INIT \
-   { DPP_ABI_VERSION_MAJOR, DPP_ABI_VERSION_MINOR, DPP_ABI_VERSION_PATCH }
+   { DPP_ABI_VERSION_MAJOR, DPP_ABI_VERSION_MINOR }
 
 /* True when a plugin built against `plugin` can be used by a host that implements `host`.
  * [any thread] */

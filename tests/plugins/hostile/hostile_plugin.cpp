@@ -216,7 +216,7 @@ void auth_destroy(dpp_auth* self) {
    delete self;
 }
 
-dpp_status auth_prepare(dpp_auth*, const char*, uint32_t, dpp_error*) {
+dpp_status auth_prepare(dpp_auth*, uint32_t, dpp_error*) {
    if (mode("auth.prepare.throws")) throw std::runtime_error("prepare blew up");
    return DPP_OK;
 }

@@ -209,7 +209,7 @@ static const longer_entry k_entry = {
 #else
         sizeof(dpp_plugin_entry),
 #endif
-        {TEST_ABI_MAJOR, TEST_ABI_MINOR, 0},
+        {TEST_ABI_MAJOR, TEST_ABI_MINOR},
 #if defined(DEFECT_BAD_ID)
         "Not A Valid Id!",
 #else

@@ -23,6 +23,8 @@ class FakeHost {
       table_.log = &FakeHost::log;
       table_.log_enabled = &FakeHost::log_enabled;
       table_.is_cancelled = &FakeHost::is_cancelled;
+      table_.machine_id = &FakeHost::machine_id;
+      table_.machine_folder = &FakeHost::machine_folder;
       table_.state_get = &FakeHost::state_get;
       table_.state_set = &FakeHost::state_set;
    }
@@ -35,6 +37,8 @@ class FakeHost {
    std::map<std::string, std::string> state;
    int32_t level = DPP_LOG_TRACE;
    bool cancelled = false;
+   std::string machine = "m1";
+   std::string folder = "/tmp/machine";
    int state_get_calls = 0;
 
  private:
@@ -44,6 +48,8 @@ class FakeHost {
    }
    static bool log_enabled(const dpp_host* host, int32_t level) { return level >= self(host).level; }
    static bool is_cancelled(const dpp_host* host) { return self(host).cancelled; }
+   static const char* machine_id(const dpp_host* host) { return self(host).machine.c_str(); }
+   static const char* machine_folder(const dpp_host* host) { return self(host).folder.c_str(); }
    static dpp_status state_get(const dpp_host* host, const char* key, char* buffer, size_t capacity,
                                size_t* needed) {
       FakeHost& fake = self(host);

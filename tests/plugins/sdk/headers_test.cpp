@@ -97,14 +97,14 @@ TEST(SdkHeaders, ErrorSetCutsALongMessageAtAUtf8Boundary) {
 }
 
 TEST(SdkHeaders, VersionsAreCompatibleOnlyWithTheSameMajorAndNoNewerMinor) {
-   const dpp_version host{1, 3, 0};
-   EXPECT_TRUE(dpp_version_is_compatible(host, dpp_version{1, 3, 9}));
-   EXPECT_TRUE(dpp_version_is_compatible(host, dpp_version{1, 0, 0}));
-   EXPECT_FALSE(dpp_version_is_compatible(host, dpp_version{1, 4, 0}));
-   EXPECT_FALSE(dpp_version_is_compatible(host, dpp_version{2, 0, 0}));
-   EXPECT_FALSE(dpp_version_is_compatible(host, dpp_version{0, 3, 0}));
-   EXPECT_EQ(dpp_test_c11_version_is_compatible(host, dpp_version{1, 4, 0}), 0);
-   EXPECT_EQ(dpp_test_c11_version_is_compatible(host, dpp_version{1, 2, 0}), 1);
+   const dpp_version host{1, 3};
+   EXPECT_TRUE(dpp_version_is_compatible(host, dpp_version{1, 3}));
+   EXPECT_TRUE(dpp_version_is_compatible(host, dpp_version{1, 0}));
+   EXPECT_FALSE(dpp_version_is_compatible(host, dpp_version{1, 4}));
+   EXPECT_FALSE(dpp_version_is_compatible(host, dpp_version{2, 0}));
+   EXPECT_FALSE(dpp_version_is_compatible(host, dpp_version{0, 3}));
+   EXPECT_EQ(dpp_test_c11_version_is_compatible(host, dpp_version{1, 4}), 0);
+   EXPECT_EQ(dpp_test_c11_version_is_compatible(host, dpp_version{1, 2}), 1);
 }
 
 }  // namespace

@@ -525,7 +525,7 @@ TEST_F(SdkPlugin, AuthHandsOutStringsThatStayValidAndEmptyOnesAsNull) {
    dpp_workspace_auth workspace{};
    workspace.struct_size = sizeof workspace;
    EXPECT_EQ(auth->workspace_auth(auth, &workspace, &error), DPP_E_NOT_FOUND);
-   ASSERT_EQ(auth->prepare(auth, "/tmp/machine", DPP_AUTH_CREATE, &error), DPP_OK);
+   ASSERT_EQ(auth->prepare(auth, DPP_AUTH_CREATE, &error), DPP_OK) << error.message;
    ASSERT_EQ(auth->workspace_auth(auth, &workspace, &error), DPP_OK) << error.message;
    dpp_credentials credentials{};
    credentials.struct_size = sizeof credentials;

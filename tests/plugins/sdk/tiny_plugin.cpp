@@ -78,9 +78,9 @@ class TinyTransport final : public sdk::Transport {
 
 class TinyAuth final : public sdk::Auth {
  public:
-   TinyAuth(sdk::Host, const sdk::Options&) {}
-   void prepare(const std::string& folder, bool create) override {
-      if (folder.empty()) throw Error(DPP_E_INVALID_ARGUMENT, "no machine folder");
+   TinyAuth(sdk::Host host, const sdk::Options&) : host_(host) {}
+   void prepare(bool create) override {
+      if (host_.machine_folder().empty()) throw Error(DPP_E_INVALID_ARGUMENT, "no machine folder");
       prepared_ = create;
    }
    sdk::WorkspaceAuth workspace_auth() override {
@@ -96,6 +96,7 @@ class TinyAuth final : public sdk::Auth {
    }
 
  private:
+   sdk::Host host_;
    bool prepared_ = false;
 };
 

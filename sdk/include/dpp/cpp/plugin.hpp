@@ -512,7 +512,8 @@ class Transport {
 class Auth {
  public:
    virtual ~Auth() = default;
-   virtual void prepare(const std::string& machine_folder, bool create) = 0;
+   // The host's machine: host.machine_id(), its files through host.read_machine_file().
+   virtual void prepare(bool create) = 0;
    virtual WorkspaceAuth workspace_auth() = 0;
    virtual Credentials credentials() = 0;
 };
@@ -630,9 +631,8 @@ struct AuthShim : dpp_auth {
       Credentials::wipe(shim->client.password);
       delete shim;
    }
-   static dpp_status prepare(dpp_auth* a, const char* folder, uint32_t flags, dpp_error* error) noexcept {
-      return guarded(error,
-                     [&] { self(a)->impl->prepare(or_empty(folder), (flags & DPP_AUTH_CREATE) != 0); });
+   static dpp_status prepare(dpp_auth* a, uint32_t flags, dpp_error* error) noexcept {
+      return guarded(error, [&] { self(a)->impl->prepare((flags & DPP_AUTH_CREATE) != 0); });
    }
    static dpp_status workspace_auth(dpp_auth* a, dpp_workspace_auth* out, dpp_error* error) noexcept {
       return guarded(error, [&] {
