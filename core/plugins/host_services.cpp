@@ -157,23 +157,32 @@ const char* HostServices::machine_folder(const dpp_host* host) noexcept {
 }
 
 dpp_status HostServices::state_get(const dpp_host* host, const char* key, char* buffer, std::size_t capacity,
-                                   std::size_t* needed) noexcept {
+                                   std::size_t* needed, dpp_error* error) noexcept {
    try {
-      return state_get_unguarded(host, key, buffer, capacity, needed);
+      return state_get_unguarded(host, key, buffer, capacity, needed, error);
+   } catch (const std::exception& e) {
+      return dpp_error_set(error, DPP_E_INTERNAL, e.what());
    } catch (...) {
-      return DPP_E_INTERNAL;
+      return dpp_error_set(error, DPP_E_INTERNAL, "internal error in the host");
    }
 }
 
 dpp_status HostServices::state_get_unguarded(const dpp_host* host, const char* key, char* buffer,
-                                             std::size_t capacity, std::size_t* needed) {
+                                             std::size_t capacity, std::size_t* needed, dpp_error* error) {
    const PluginHost& ctx = context(host);
-   if (!ctx.owner->machine_) return DPP_E_UNSUPPORTED;
-   if (!is_state_key(key)) return DPP_E_INVALID_ARGUMENT;
+   if (!ctx.owner->machine_) return dpp_error_set(error, DPP_E_UNSUPPORTED, "no machine in this invocation");
+   if (!is_state_key(key))
+      return dpp_error_set(error, DPP_E_INVALID_ARGUMENT, "state keys are [a-z0-9_.-]{1,64}");
    auto value = ctx.owner->machine_->plugin_value(ctx.plugin_id, key);
-   if (!value) return DPP_E_NOT_FOUND;
+   if (!value)
+      return dpp_error_set(error, DPP_E_NOT_FOUND,
+                           ("the machine state has no '" + std::string(key) + "'").c_str());
    if (needed) *needed = value->size() + 1;
-   if (!buffer || capacity < value->size() + 1) return DPP_E_BUFFER_TOO_SMALL;
+   if (!buffer || capacity < value->size() + 1)
+      return dpp_error_set(
+          error, DPP_E_BUFFER_TOO_SMALL,
+          ("the value of '" + std::string(key) + "' needs " + std::to_string(value->size() + 1) + " bytes")
+              .c_str());
    std::memcpy(buffer, value->c_str(), value->size() + 1);
    return DPP_OK;
 }

@@ -33,7 +33,7 @@ class HostTable : public ::testing::Test {
    std::optional<std::string> get(const char* key, const dpp_host* host = nullptr) {
       host = host ? host : host_;
       char buffer[256];
-      const dpp_status status = host->state_get(host, key, buffer, sizeof buffer, nullptr);
+      const dpp_status status = host->state_get(host, key, buffer, sizeof buffer, nullptr, nullptr);
       if (status == DPP_E_NOT_FOUND) return std::nullopt;
       EXPECT_EQ(status, DPP_OK);
       return std::string(buffer);
@@ -85,11 +85,13 @@ TEST_F(HostTable, TooSmallABufferSaysHowMuchIsNeeded) {
    ASSERT_EQ(set("k", "twelve bytes"), DPP_OK);
    char small[4];
    std::size_t needed = 0;
-   EXPECT_EQ(host_->state_get(host_, "k", small, sizeof small, &needed), DPP_E_BUFFER_TOO_SMALL);
+   dpp_error error = fresh_error();
+   EXPECT_EQ(host_->state_get(host_, "k", small, sizeof small, &needed, &error), DPP_E_BUFFER_TOO_SMALL);
    EXPECT_EQ(needed, 13u);
-   EXPECT_EQ(host_->state_get(host_, "k", nullptr, 0, &needed), DPP_E_BUFFER_TOO_SMALL);
+   EXPECT_STREQ(error.message, "the value of 'k' needs 13 bytes");
+   EXPECT_EQ(host_->state_get(host_, "k", nullptr, 0, &needed, nullptr), DPP_E_BUFFER_TOO_SMALL);
    char exact[13];
-   EXPECT_EQ(host_->state_get(host_, "k", exact, sizeof exact, nullptr), DPP_OK);
+   EXPECT_EQ(host_->state_get(host_, "k", exact, sizeof exact, nullptr, nullptr), DPP_OK);
    EXPECT_STREQ(exact, "twelve bytes");
 }
 
@@ -100,7 +102,18 @@ TEST_F(HostTable, KeysOutsideTheirAlphabetOrLengthAreInvalid) {
    EXPECT_EQ(set(std::string(64, 'k').c_str(), "v"), DPP_OK);
    EXPECT_EQ(set(nullptr, "v"), DPP_E_INVALID_ARGUMENT);
    char buffer[8];
-   EXPECT_EQ(host_->state_get(host_, "BAD KEY", buffer, sizeof buffer, nullptr), DPP_E_INVALID_ARGUMENT);
+   dpp_error error = fresh_error();
+   EXPECT_EQ(host_->state_get(host_, "BAD KEY", buffer, sizeof buffer, nullptr, &error),
+             DPP_E_INVALID_ARGUMENT);
+   EXPECT_EQ(error.status, DPP_E_INVALID_ARGUMENT);
+   EXPECT_STREQ(error.message, "state keys are [a-z0-9_.-]{1,64}");
+}
+
+TEST_F(HostTable, UnsetKeyIsNotFoundAndTheErrorNamesIt) {
+   char buffer[8];
+   dpp_error error = fresh_error();
+   EXPECT_EQ(host_->state_get(host_, "never-set", buffer, sizeof buffer, nullptr, &error), DPP_E_NOT_FOUND);
+   EXPECT_STREQ(error.message, "the machine state has no 'never-set'");
 }
 
 TEST_F(HostTable, ValuesMustBeUtf8AndAtMost64KiB) {
@@ -119,7 +132,9 @@ TEST_F(HostTable, StateIsUnsupportedWithoutAMachine) {
    EXPECT_EQ(host_->state_set(host_, "k", "v", &error), DPP_E_UNSUPPORTED);
    EXPECT_STREQ(error.message, "no machine in this invocation");
    char buffer[8];
-   EXPECT_EQ(host_->state_get(host_, "k", buffer, sizeof buffer, nullptr), DPP_E_UNSUPPORTED);
+   error = fresh_error();
+   EXPECT_EQ(host_->state_get(host_, "k", buffer, sizeof buffer, nullptr, &error), DPP_E_UNSUPPORTED);
+   EXPECT_STREQ(error.message, "no machine in this invocation");
    EXPECT_EQ(host_->machine_id(host_), nullptr);
    EXPECT_EQ(host_->machine_folder(host_), nullptr);
 }

@@ -67,11 +67,12 @@ typedef struct dpp_host {
     * needed capacity, NUL included, is then in *needed when needed is not NULL).
     * state_set stores `value` (NULL removes the key) and has written the state file atomically
     * (temp file, fsync, rename) before it returns, so a process killed right after it loses
-    * nothing. DPP_E_INVALID_ARGUMENT for a bad key or value, DPP_E_IO when the write failed, and
-    * DPP_E_UNSUPPORTED when there is no machine.
-    * [the thread that called into the plugin] */
+    * nothing.
+    * Both: DPP_E_INVALID_ARGUMENT for a bad key or value, DPP_E_IO when the write failed, and
+    * DPP_E_UNSUPPORTED when there is no machine; `error` (may be NULL) says which, as for every
+    * fallible call. [the thread that called into the plugin] */
    dpp_status (*state_get)(const struct dpp_host* host, const char* key, char* buffer, size_t capacity,
-                           size_t* needed);
+                           size_t* needed, dpp_error* error);
    dpp_status (*state_set)(const struct dpp_host* host, const char* key, const char* value, dpp_error* error);
 
    /* Asks whether an SSH server answers at hostname:port with the expected host key, by a key

@@ -68,7 +68,7 @@ MAYBE_UNUSED static dpp_status backend_status(dpp_backend* self, const char* mac
    (void)machine_id;
    (void)error;
    info->state = DPP_WORKSPACE_NOT_FOUND;
-   if (g_host->state_get && g_host->state_get(g_host, "created", value, sizeof value, NULL) == DPP_OK)
+   if (g_host->state_get && g_host->state_get(g_host, "created", value, sizeof value, NULL, NULL) == DPP_OK)
       info->state = DPP_WORKSPACE_STOPPED;
    snprintf(info->detail, sizeof info->detail, "%s", data->greeting);
    return DPP_OK;

@@ -36,6 +36,7 @@ DPP_PIN_VALUE(DPP_HOST_NAME_CAPACITY, 256);
 DPP_PIN_VALUE(DPP_USER_NAME_CAPACITY, 64);
 DPP_PIN_VALUE(DPP_HOST_KEY_CAPACITY, 1024);
 DPP_PIN_VALUE(DPP_DETAIL_CAPACITY, 1024);
+DPP_PIN_VALUE(DPP_SIGNAL_NAME_CAPACITY, 32);
 
 /* Status codes never change meaning. */
 DPP_PIN_VALUE(DPP_OK, 0);
@@ -97,7 +98,8 @@ DPP_PIN_VALUE(DPP_AUTH_CREATE, 1);
 
 /* Members that are fixed-size arrays. */
 DPP_PIN(DPP_MEMBER_SIZE(dpp_error, message) == 2048, "dpp_error.message capacity changed");
-DPP_PIN(DPP_MEMBER_SIZE(dpp_run_result, exit_signal) == 32, "dpp_run_result.exit_signal capacity changed");
+DPP_PIN(DPP_MEMBER_SIZE(dpp_run_result, exit_signal) == DPP_SIGNAL_NAME_CAPACITY,
+        "dpp_run_result.exit_signal capacity changed");
 DPP_PIN(DPP_MEMBER_SIZE(dpp_workspace_info, ssh_host) == DPP_HOST_NAME_CAPACITY, "ssh_host capacity changed");
 DPP_PIN(DPP_MEMBER_SIZE(dpp_workspace_info, ssh_user) == DPP_USER_NAME_CAPACITY, "ssh_user capacity changed");
 DPP_PIN(DPP_MEMBER_SIZE(dpp_workspace_info, ssh_host_key) == DPP_HOST_KEY_CAPACITY,

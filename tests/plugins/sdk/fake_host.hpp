@@ -40,6 +40,7 @@ class FakeHost {
    std::string machine = "m1";
    std::string folder = "/tmp/machine";
    int state_get_calls = 0;
+   bool state_get_fails = false;
 
  private:
    static FakeHost& self(const dpp_host* host) { return *static_cast<FakeHost*>(host->host_data); }
@@ -51,13 +52,14 @@ class FakeHost {
    static const char* machine_id(const dpp_host* host) { return self(host).machine.c_str(); }
    static const char* machine_folder(const dpp_host* host) { return self(host).folder.c_str(); }
    static dpp_status state_get(const dpp_host* host, const char* key, char* buffer, size_t capacity,
-                               size_t* needed) {
+                               size_t* needed, dpp_error* error) {
       FakeHost& fake = self(host);
       ++fake.state_get_calls;
+      if (fake.state_get_fails) return dpp_error_set(error, DPP_E_IO, "the fake state file is unreadable");
       auto it = fake.state.find(key);
-      if (it == fake.state.end()) return DPP_E_NOT_FOUND;
+      if (it == fake.state.end()) return dpp_error_set(error, DPP_E_NOT_FOUND, "no such key");
       if (needed) *needed = it->second.size() + 1;
-      if (capacity < it->second.size() + 1) return DPP_E_BUFFER_TOO_SMALL;
+      if (capacity < it->second.size() + 1) return dpp_error_set(error, DPP_E_BUFFER_TOO_SMALL, "too small");
       std::memcpy(buffer, it->second.c_str(), it->second.size() + 1);
       return DPP_OK;
    }

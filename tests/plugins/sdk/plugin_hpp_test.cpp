@@ -382,6 +382,17 @@ TEST_F(SdkPlugin, StateValueLongerThanTheFirstBufferIsReadWhole) {
    EXPECT_EQ(host_.state_get_calls, 2);  // one too small, one that fits
 }
 
+TEST_F(SdkPlugin, StateThatCannotBeReadFailsWithTheHostsMessage) {
+   init();
+   host_.state_get_fails = true;
+   dpp_backend* backend = make_backend();
+   dpp_workspace_info info = fresh_info();
+   dpp_error error = fresh_error();
+   EXPECT_EQ(backend->status(backend, "m1", &info, &error), DPP_E_IO);
+   EXPECT_STREQ(error.message,
+                "cannot read 'created' from the machine state: the fake state file is unreadable");
+}
+
 TEST_F(SdkPlugin, DebugTextIsNotEvenSentWhenTheHostsLevelIsHigher) {
    init();
    host_.lines.clear();

@@ -150,14 +150,17 @@ class Host {
       std::string buffer(256, '\0');
       for (int attempt = 0; attempt < 2; ++attempt) {
          std::size_t needed = 0;
-         dpp_status status = host_->state_get(host_, key.c_str(), buffer.data(), buffer.size(), &needed);
+         dpp_error error{};
+         error.struct_size = sizeof error;
+         dpp_status status =
+             host_->state_get(host_, key.c_str(), buffer.data(), buffer.size(), &needed, &error);
          if (status == DPP_OK) {
             buffer.resize(std::strlen(buffer.c_str()));
             return buffer;
          }
          if (status == DPP_E_NOT_FOUND) return std::nullopt;
          if (status != DPP_E_BUFFER_TOO_SMALL || needed <= buffer.size())
-            throw Error(status, "cannot read '" + key + "' from the machine state");
+            throw Error(status, "cannot read '" + key + "' from the machine state: " + error.message);
          buffer.assign(needed, '\0');
       }
       throw Error(DPP_E_INTERNAL, "machine state value '" + key + "' keeps growing");
