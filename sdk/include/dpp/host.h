@@ -25,8 +25,9 @@ enum {
 };
 
 /* Passed to dpp_plugin_entry.init. The host owns it; it stays valid and unchanged until the
- * plugin's deinit() has returned. Members that are NULL are services this host does not offer
- * (always check: an older host has a smaller struct_size and fewer members). */
+ * plugin's deinit() has returned. Members that are NULL are services this host does not offer:
+ * check each with DPP_HOST_HAS before calling it (an older host has a smaller struct_size and
+ * fewer members; see the version rule in version.h). */
 typedef struct dpp_host {
    /* sizeof(dpp_host) as the host was built. */
    uint32_t struct_size;
@@ -103,6 +104,10 @@ typedef struct dpp_host {
    dpp_status (*read_machine_file)(const struct dpp_host* host, const char* name, void* buffer,
                                    size_t capacity, size_t* size, dpp_error* error);
 } dpp_host;
+
+/* True when `host` (a const dpp_host*) offers the service `member`: it is not NULL, its struct
+ * holds the member, and the member is not NULL. The one check before a call through the table. */
+#define DPP_HOST_HAS(host, member) ((host) && DPP_STRUCT_HAS(host, dpp_host, member) && (host)->member)
 
 #ifdef __cplusplus
 }

@@ -32,6 +32,8 @@ class FakeHost {
    FakeHost& operator=(const FakeHost&) = delete;
 
    const dpp_host* get() const { return &table_; }
+   // Pretends to be a host built before `member` was appended (see version.h).
+   void cut_before(std::size_t member_offset) { table_.struct_size = static_cast<uint32_t>(member_offset); }
 
    std::vector<std::pair<int32_t, std::string>> lines;
    std::map<std::string, std::string> state;

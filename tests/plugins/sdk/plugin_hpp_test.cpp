@@ -412,12 +412,37 @@ TEST_F(SdkPlugin, HostWithoutServicesIsHandledByTheWrapper) {
    const sdk::Host none;
    EXPECT_FALSE(none.cancelled());
    EXPECT_FALSE(none.log_enabled(DPP_LOG_ERROR));
-   EXPECT_EQ(none.state_get("anything"), std::nullopt);
+   EXPECT_THROW(none.state_get("anything"), sdk::Error);
    EXPECT_THROW(none.state_set("k", std::string("v")), sdk::Error);
    std::string message;
    EXPECT_EQ(none.check_endpoint("h", 22, "", 1000, &message), DPP_E_UNSUPPORTED);
    EXPECT_EQ(message, "this host cannot check SSH endpoints");
    EXPECT_EQ(none.machine_id(), "");
+}
+
+TEST_F(SdkPlugin, MembersBeyondAnOlderHostsStructSizeAreNeverCalled) {
+   // The fake table has every pointer set; a host of an older minor would end before them.
+   host_.state["k"] = "v";
+   const sdk::Host host(host_.get());
+   host_.cut_before(offsetof(dpp_host, state_get));
+   EXPECT_TRUE(host.log_enabled(DPP_LOG_INFO));
+   try {
+      (void)host.state_get("k");
+      ADD_FAILURE() << "no exception";
+   } catch (const sdk::Error& e) {
+      EXPECT_EQ(e.status(), DPP_E_UNSUPPORTED);
+   }
+   EXPECT_EQ(host_.state_get_calls, 0);
+   EXPECT_THROW(host.state_set("k", std::string("w")), sdk::Error);
+   EXPECT_EQ(host_.state["k"], "v");
+   host_.cut_before(offsetof(dpp_host, log));
+   host.info("never written");
+   host_.cancelled = true;
+   EXPECT_FALSE(host.cancelled());
+   host_.cancelled = false;
+   EXPECT_TRUE(host_.lines.empty());
+   host_.cut_before(sizeof(dpp_host));
+   EXPECT_EQ(host.state_get("k"), "v");
 }
 
 TEST_F(SdkPlugin, CancellationReachesThePluginAsCancelled) {

@@ -102,12 +102,14 @@ class Host {
 
    const dpp_host* raw() const noexcept { return host_; }
 
+   // Every call into the table is guarded by DPP_HOST_HAS: the member is within the host's
+   // struct_size and not NULL, whichever ABI minor introduced it.
    bool log_enabled(int32_t level) const noexcept {
-      if (!host_ || !host_->log) return false;
-      return host_->log_enabled ? host_->log_enabled(host_, level) : true;
+      if (!DPP_HOST_HAS(host_, log)) return false;
+      return DPP_HOST_HAS(host_, log_enabled) ? host_->log_enabled(host_, level) : true;
    }
    void log(int32_t level, const std::string& message) const noexcept {
-      if (host_ && host_->log) host_->log(host_, level, message.c_str());
+      if (DPP_HOST_HAS(host_, log)) host_->log(host_, level, message.c_str());
    }
    // host.info("deployed ", name, " in ", seconds, " s"): arguments are streamed, and not even
    // formatted when the level is off.
@@ -132,21 +134,21 @@ class Host {
       write(DPP_LOG_ERROR, parts...);
    }
 
-   bool cancelled() const noexcept { return host_ && host_->is_cancelled && host_->is_cancelled(host_); }
+   bool cancelled() const noexcept { return DPP_HOST_HAS(host_, is_cancelled) && host_->is_cancelled(host_); }
    // Throws Error(DPP_E_CANCELLED) once the user asked to stop.
    void throw_if_cancelled() const {
       if (cancelled()) throw Error(DPP_E_CANCELLED, "cancelled by the user");
    }
 
    std::string machine_id() const {
-      return host_ && host_->machine_id ? detail::or_empty(host_->machine_id(host_)) : "";
+      return DPP_HOST_HAS(host_, machine_id) ? detail::or_empty(host_->machine_id(host_)) : "";
    }
    std::string machine_folder() const {
-      return host_ && host_->machine_folder ? detail::or_empty(host_->machine_folder(host_)) : "";
+      return DPP_HOST_HAS(host_, machine_folder) ? detail::or_empty(host_->machine_folder(host_)) : "";
    }
 
    std::optional<std::string> state_get(const std::string& key) const {
-      if (!host_ || !host_->state_get) return std::nullopt;
+      if (!DPP_HOST_HAS(host_, state_get)) throw Error(DPP_E_UNSUPPORTED, "this host keeps no machine state");
       std::string buffer(256, '\0');
       for (int attempt = 0; attempt < 2; ++attempt) {
          std::size_t needed = 0;
@@ -166,7 +168,7 @@ class Host {
       throw Error(DPP_E_INTERNAL, "machine state value '" + key + "' keeps growing");
    }
    void state_set(const std::string& key, const std::optional<std::string>& value) const {
-      if (!host_ || !host_->state_set) throw Error(DPP_E_UNSUPPORTED, "this host keeps no machine state");
+      if (!DPP_HOST_HAS(host_, state_set)) throw Error(DPP_E_UNSUPPORTED, "this host keeps no machine state");
       dpp_error error{};
       error.struct_size = sizeof error;
       dpp_status status = host_->state_set(host_, key.c_str(), value ? value->c_str() : nullptr, &error);
@@ -175,8 +177,7 @@ class Host {
 
    // Private machine files (see dpp_host.write_machine_file): 0600, atomic, no symlinks.
    void write_machine_file(const std::string& name, std::string_view data) const {
-      if (!host_ || host_->struct_size < offsetof(dpp_host, write_machine_file) + sizeof(void*) ||
-          !host_->write_machine_file)
+      if (!DPP_HOST_HAS(host_, write_machine_file))
          throw Error(DPP_E_UNSUPPORTED, "this host cannot keep machine files");
       dpp_error error{};
       error.struct_size = sizeof error;
@@ -186,8 +187,7 @@ class Host {
    }
    // The file's content, or nullopt when it does not exist.
    std::optional<std::string> read_machine_file(const std::string& name) const {
-      if (!host_ || host_->struct_size < offsetof(dpp_host, read_machine_file) + sizeof(void*) ||
-          !host_->read_machine_file)
+      if (!DPP_HOST_HAS(host_, read_machine_file))
          throw Error(DPP_E_UNSUPPORTED, "this host cannot keep machine files");
       std::string buffer(4096, '\0');
       for (int attempt = 0; attempt < 3; ++attempt) {
@@ -211,7 +211,7 @@ class Host {
    // receives the detail when it is not DPP_OK.
    dpp_status check_endpoint(const std::string& hostname, uint16_t port, const std::string& expected_host_key,
                              uint32_t timeout_ms, std::string* message = nullptr) const {
-      if (!host_ || !host_->check_endpoint) {
+      if (!DPP_HOST_HAS(host_, check_endpoint)) {
          if (message) *message = "this host cannot check SSH endpoints";
          return DPP_E_UNSUPPORTED;
       }
