@@ -43,8 +43,10 @@ constexpr std::array kOptions = {
            "Host name or address where workspaces answer SSH. Unset: the remote server's IP "
            "address, else the host of DOKPLOY_SERVER_URL.",
            nullptr, DPP_OPTION_HOST, 0, nullptr, "ssh"),
+    // A range of ports is this backend's notion (one published port per workspace on a shared
+    // server), so the host passes it as text and parse_port_range checks it.
     option(kOptSshPortRange, "Ports the workspaces' SSH servers are published on, one per workspace.",
-           "2222-2299", DPP_OPTION_PORT_RANGE, 0, nullptr, "ssh"),
+           "2222-2299", DPP_OPTION_STRING, 0, nullptr, "ssh"),
     option(kOptSshPublishMode,
            "How an application (Swarm) service publishes its SSH port: ingress (routing mesh) or "
            "host (only on the node running it).",
@@ -88,7 +90,46 @@ uint16_t parse_port(std::string_view text, const char* option_name) {
    return static_cast<uint16_t>(value);
 }
 
+std::string_view trimmed(std::string_view text) {
+   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+   return text;
+}
+
+// The digits of one end of a port range, or -1 when it is not 1 to 5 digits.
+int port_number(std::string_view text) {
+   text = trimmed(text);
+   if (text.empty() || text.size() > 5) return -1;
+   int value = 0;
+   for (char c : text) {
+      if (c < '0' || c > '9') return -1;
+      value = value * 10 + (c - '0');
+   }
+   return value;
+}
+
 }  // namespace
+
+PortRange parse_port_range(std::string_view text) {
+   const auto refuse = [&](const std::string& problem) {
+      std::size_t shown_length = std::min<std::size_t>(text.size(), 40);  // cut at a UTF-8 boundary
+      while (shown_length < text.size() && (static_cast<unsigned char>(text[shown_length]) & 0xC0) == 0x80)
+         --shown_length;
+      const std::string shown =
+          std::string(text.substr(0, shown_length)) + (shown_length < text.size() ? "…" : "");
+      return Error(DPP_E_CONFIG, std::string(kOptSshPortRange) + "='" + shown + "' " + problem +
+                                     ". Expected a port range such as 2222-2299.");
+   };
+   const auto dash = text.find('-');
+   const int low = port_number(text.substr(0, dash));
+   const int high = dash == std::string_view::npos ? low : port_number(text.substr(dash + 1));
+   if (low < 0 || high < 0) throw refuse("is not a port range");
+   if (low < 1 || high < 1 || low > 65535 || high > 65535) throw refuse("has a port outside 1-65535");
+   if (low > high)
+      throw refuse("is reversed: the first port (" + std::to_string(low) + ") is greater than the last (" +
+                   std::to_string(high) + ")");
+   return {static_cast<uint16_t>(low), static_cast<uint16_t>(high)};
+}
 
 std::span<const dpp_option_desc> declared_options() {
    return kOptions;
@@ -173,14 +214,9 @@ Settings Settings::from(const dpp::sdk::Options& options) {
    else
       throw Error(DPP_E_CONFIG, std::string(kOptServiceType) + " must be compose or application");
    if (auto value = options.get(kOptSshHost); value && !value->empty()) s.ssh_host = value;
-   const std::string range = options.get_or(kOptSshPortRange, "2222-2299");
-   const auto dash = range.find('-');
-   if (dash == std::string::npos)
-      throw Error(DPP_E_CONFIG, std::string(kOptSshPortRange) + " must look like 2222-2299");
-   s.port_low = parse_port(std::string_view(range).substr(0, dash), kOptSshPortRange);
-   s.port_high = parse_port(std::string_view(range).substr(dash + 1), kOptSshPortRange);
-   if (s.port_low > s.port_high)
-      throw Error(DPP_E_CONFIG, std::string(kOptSshPortRange) + " is reversed: " + range);
+   const PortRange ports = parse_port_range(options.get_or(kOptSshPortRange, "2222-2299"));
+   s.port_low = ports.low;
+   s.port_high = ports.high;
    s.publish_mode = options.get_or(kOptSshPublishMode, "ingress");
    if (s.publish_mode != "ingress" && s.publish_mode != "host")
       throw Error(DPP_E_CONFIG, std::string(kOptSshPublishMode) + " must be ingress or host");

@@ -105,15 +105,15 @@ TEST_F(SshMachine, HostValidatesTheDeclaredTypes) {
    EXPECT_EQ(result.exit_code, 2);
    EXPECT_THAT(result.err,
                HasSubstr("SSH_MACHINE_HOST='ssh://build.example' must be a host name, not a URL"));
-   EXPECT_THAT(result.err, HasSubstr("SSH_MACHINE_PORT='twenty-two' is not a whole number"));
+   EXPECT_THAT(result.err, HasSubstr("SSH_MACHINE_PORT='twenty-two' is not a port number"));
 }
 
-TEST_F(SshMachine, PluginRefusesAPortOutsideTcp) {
+TEST_F(SshMachine, HostRefusesAPortOutsideTcpForThePlugin) {
    const auto result = run({"status"}, machine({{"SSH_MACHINE_PORT", "70000"}}));
    EXPECT_EQ(result.exit_code, 2);
-   EXPECT_THAT(
-       cli::last_line(result.err),
-       HasSubstr("org.example.ssh-machine: SSH_MACHINE_PORT=70000 is not a TCP port; expected 1-65535"));
+   EXPECT_THAT(cli::last_line(result.err),
+               HasSubstr("dokploy-provider: SSH_MACHINE_PORT='70000' is outside 1-65535. "
+                         "Expected a TCP port from 1 to 65535."));
 }
 
 TEST_F(SshMachine, PluginRefusesAHostKeyThatIsNotAPublicKeyLine) {

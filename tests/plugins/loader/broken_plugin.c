@@ -158,8 +158,8 @@ MAYBE_UNUSED static const void* plugin_get_factory(const char* factory_id) {
 static const dpp_option_desc k_options[] = {
     {sizeof(dpp_option_desc), "TEST_C_GREETING", "What the C test backend says.", "hello", DPP_OPTION_STRING,
      0, NULL, "workspace"},
-    {sizeof(dpp_option_desc), "TEST_C_PORTS", "Ports the C test backend may use.", NULL,
-     DPP_OPTION_PORT_RANGE, 0, NULL, NULL},
+    {sizeof(dpp_option_desc), "TEST_C_PORT", "Port the C test backend uses.", NULL, DPP_OPTION_PORT, 0, NULL,
+     NULL},
 #if defined(DEFECT_BAD_OPTION_NAME)
     {sizeof(dpp_option_desc), "lower-case name", "Not an environment variable name.", NULL, DPP_OPTION_STRING,
      0, NULL, NULL},

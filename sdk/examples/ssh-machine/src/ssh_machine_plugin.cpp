@@ -17,7 +17,7 @@ struct SshMachinePlugin {
       static constexpr dpp_option_desc all[] = {
           option("SSH_MACHINE_HOST", "Host name or IP address of the machine.", nullptr, DPP_OPTION_HOST,
                  DPP_OPTION_REQUIRED, nullptr, "connection"),
-          option("SSH_MACHINE_PORT", "SSH port of the machine.", "22", DPP_OPTION_INTEGER, 0, nullptr,
+          option("SSH_MACHINE_PORT", "SSH port of the machine.", "22", DPP_OPTION_PORT, 0, nullptr,
                  "connection"),
           option("SSH_MACHINE_USER",
                  "User DevPod logs in as; its ~/.ssh/authorized_keys must hold the key `create` prints.",

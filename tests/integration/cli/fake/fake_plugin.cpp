@@ -22,7 +22,7 @@ struct FakePlugin {
                  nullptr, "connection"),
           option("FAKE_SERVER_URL", "Address of the fake server.", "https://fake.example", DPP_OPTION_URL, 0,
                  nullptr, "connection"),
-          option("FAKE_PORTS", "Ports the fake server may publish.", "2222-2299", DPP_OPTION_PORT_RANGE),
+          option("FAKE_PORT", "Port the fake server publishes.", "2222", DPP_OPTION_PORT),
           option("FAKE_DISK", "Disk of a fake workspace.", "10g", DPP_OPTION_SIZE, 0, nullptr, "workspace"),
           option("FAKE_STATE", "What status reports: the recorded state, or a fixed one.", "recorded",
                  DPP_OPTION_ENUM, 0, "recorded|running|busy|stopped|failed|not-found"),
