@@ -71,4 +71,14 @@ TEST(AbiLayout, CapabilityIdsAndTheEntrySymbolAreFixedStrings) {
    EXPECT_STREQ(DPP_PLUGIN_ENTRY_SYMBOL, "dpp_get_plugin_entry");
 }
 
+TEST(AbiLayout, TheBootstrapEnvironmentHasFixedNames) {
+   // Workspace images and third-party backends rely on these names (backend.h).
+   EXPECT_STREQ(DPP_ENV_SSH_PORT, "DPP_SSH_PORT");
+   EXPECT_STREQ(DPP_ENV_SSH_USER, "DPP_SSH_USER");
+   EXPECT_STREQ(DPP_ENV_SSH_AUTHORIZED_KEY, "DPP_SSH_AUTHORIZED_KEY");
+   EXPECT_STREQ(DPP_ENV_SSH_PASSWORD_HASH, "DPP_SSH_PASSWORD_HASH");
+   EXPECT_STREQ(DPP_ENV_SSH_HOST_KEY, "DPP_SSH_HOST_KEY");
+   EXPECT_STREQ(DPP_ENV_DOCKERD, "DPP_DOCKERD");
+}
+
 }  // namespace

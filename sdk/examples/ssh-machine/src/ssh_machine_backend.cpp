@@ -87,7 +87,7 @@ void SshMachineBackend::check(dpp::sdk::CheckReport& report) {
 
 dpp::sdk::WorkspaceInfo SshMachineBackend::create(const dpp::sdk::WorkspaceSpec& spec) {
    // This backend cannot put a password on a machine it did not make: only key logins work.
-   const auto authorized_key = spec_env(spec, "DPP_SSH_AUTHORIZED_KEY");
+   const auto authorized_key = spec_env(spec, DPP_ENV_SSH_AUTHORIZED_KEY);
    if (!authorized_key)
       throw Error(DPP_E_CONFIG, "org.example.ssh-machine logs in with a key only; set DOKPLOY_SSH_AUTH=key");
 
