@@ -1,8 +1,12 @@
 // Implements the dpp_host table for plugins.
 #include "plugins/host_services.hpp"
 
+#include <dpp/cpp/startup_retry.hpp>
+
 #include <algorithm>
+#include <chrono>
 #include <cstring>
+#include <thread>
 
 #include "errors.hpp"
 #include "logging/logging.hpp"
@@ -67,6 +71,27 @@ bool is_machine_file_name(const char* name) {
    return true;
 }
 
+// What wait_for_endpoint retries: nothing usable answers yet, but a starting server might.
+bool worth_waiting_for(dpp_status status) {
+   return status == DPP_E_CONNECT || status == DPP_E_TIMEOUT || status == DPP_E_PROTOCOL ||
+          status == DPP_E_CONNECTION_LOST;
+}
+
+// Sleeps until `until`, checking the user's stop request at least every 100 ms.
+bool sleep_unless_cancelled(std::chrono::steady_clock::time_point until) {
+   while (std::chrono::steady_clock::now() < until) {
+      if (HostServices::cancel_requested()) return false;
+      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+          until - std::chrono::steady_clock::now(), std::chrono::milliseconds(100)));
+   }
+   return !HostServices::cancel_requested();
+}
+
+std::string endpoint_name(const std::string& host, uint16_t port) {
+   const bool ipv6 = host.find(':') != std::string::npos;
+   return (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
 }  // namespace
 
 HostServices::HostServices() = default;
@@ -94,6 +119,7 @@ const dpp_host* HostServices::for_plugin(const std::string& plugin_id) {
       t.check_endpoint = &HostServices::check_endpoint;
       t.write_machine_file = &HostServices::write_machine_file;
       t.read_machine_file = &HostServices::read_machine_file;
+      t.wait_for_endpoint = &HostServices::wait_for_endpoint;
    }
    return &slot->table;
 }
@@ -310,6 +336,41 @@ dpp_status HostServices::check_endpoint_unguarded(const dpp_host* host, const ch
        ctx.owner->checker_(hostname, port, expected_host_key ? expected_host_key : "", timeout_ms, message);
    if (status != DPP_OK) dpp_error_set(error, status, message.c_str());
    return status;
+}
+
+dpp_status HostServices::wait_for_endpoint(const dpp_host* host, const char* hostname, uint16_t port,
+                                           const char* expected_host_key, uint32_t timeout_ms,
+                                           dpp_error* error) noexcept {
+   try {
+      return wait_for_endpoint_unguarded(host, hostname, port, expected_host_key, timeout_ms, error);
+   } catch (const std::exception& e) {
+      return dpp_error_set(error, DPP_E_INTERNAL, e.what());
+   } catch (...) {
+      return dpp_error_set(error, DPP_E_INTERNAL, "internal error in the host");
+   }
+}
+
+dpp_status HostServices::wait_for_endpoint_unguarded(const dpp_host* host, const char* hostname,
+                                                     uint16_t port, const char* expected_host_key,
+                                                     uint32_t timeout_ms, dpp_error* error) {
+   using Clock = std::chrono::steady_clock;
+   const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+   const std::string where = hostname ? endpoint_name(hostname, port) : "";
+   const auto attempt = [&]() -> std::optional<sdk::AttemptFailure> {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      dpp_error detail{};
+      detail.struct_size = sizeof detail;
+      const dpp_status status =
+          check_endpoint_unguarded(host, hostname, port, expected_host_key,
+                                   static_cast<uint32_t>(std::max<int64_t>(left.count(), 1)), &detail);
+      if (status == DPP_OK) return std::nullopt;
+      return sdk::AttemptFailure{status, detail.message, worth_waiting_for(status)};
+   };
+   const sdk::RetryHooks hooks{[](const std::string& line) { core::log().debug("{}", line); },
+                               &sleep_unless_cancelled};
+   const auto failure = sdk::retry_while_starting(where, deadline, attempt, hooks);
+   if (!failure) return DPP_OK;
+   return dpp_error_set(error, failure->status, failure->message.c_str());
 }
 
 }  // namespace dpp::core

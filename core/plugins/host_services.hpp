@@ -59,6 +59,9 @@ class HostServices {
    static dpp_status check_endpoint(const dpp_host* host, const char* hostname, uint16_t port,
                                     const char* expected_host_key, uint32_t timeout_ms,
                                     dpp_error* error) noexcept;
+   static dpp_status wait_for_endpoint(const dpp_host* host, const char* hostname, uint16_t port,
+                                       const char* expected_host_key, uint32_t timeout_ms,
+                                       dpp_error* error) noexcept;
    // Their bodies, which may throw (the functions above turn that into a status).
    static dpp_status state_get_unguarded(const dpp_host* host, const char* key, char* buffer,
                                          std::size_t capacity, std::size_t* needed, dpp_error* error);
@@ -71,6 +74,9 @@ class HostServices {
    static dpp_status check_endpoint_unguarded(const dpp_host* host, const char* hostname, uint16_t port,
                                               const char* expected_host_key, uint32_t timeout_ms,
                                               dpp_error* error);
+   static dpp_status wait_for_endpoint_unguarded(const dpp_host* host, const char* hostname, uint16_t port,
+                                                 const char* expected_host_key, uint32_t timeout_ms,
+                                                 dpp_error* error);
 
    std::map<std::string, std::unique_ptr<PluginHost>> hosts_;
    MachineState* machine_ = nullptr;

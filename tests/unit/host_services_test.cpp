@@ -3,8 +3,10 @@
 // saying so instead of failing obscurely.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "plugins/host_services.hpp"
 #include "state/machine_state.hpp"
@@ -163,6 +165,69 @@ TEST_F(HostTable, EndpointCheckPassesTheKeyAndReturnsTheCheckersVerdict) {
    EXPECT_EQ(host_->check_endpoint(host_, "", 22, nullptr, 1000, &error), DPP_E_INVALID_ARGUMENT);
    EXPECT_EQ(host_->check_endpoint(host_, "h", 0, nullptr, 1000, &error), DPP_E_INVALID_ARGUMENT);
    services_.set_endpoint_checker(nullptr);
+}
+
+// A checker that answers each call with the next of `answers` (the last one repeated).
+EndpointChecker scripted(std::vector<dpp_status> answers, int& calls) {
+   return
+       [answers, &calls](const std::string&, uint16_t, const std::string&, uint32_t, std::string& message) {
+          const dpp_status status = answers[std::min<std::size_t>(calls, answers.size() - 1)];
+          ++calls;
+          message = std::string("attempt ") + std::to_string(calls) + ": " + dpp_strerror(status);
+          return status;
+       };
+}
+
+TEST_F(HostTable, WaitForEndpointRetriesWhileNothingAnswersAndSucceedsOnceTheKeyDoes) {
+   int calls = 0;
+   services_.set_endpoint_checker(scripted({DPP_E_CONNECT, DPP_E_PROTOCOL, DPP_OK}, calls));
+   dpp_error error = fresh_error();
+   EXPECT_EQ(host_->wait_for_endpoint(host_, "build.example", 2200, nullptr, 60'000, &error), DPP_OK)
+       << error.message;
+   EXPECT_EQ(calls, 3);
+}
+
+TEST_F(HostTable, WaitForEndpointStopsAtOnceWhenAnotherHostKeyAnswers) {
+   int calls = 0;
+   services_.set_endpoint_checker(scripted({DPP_E_CONNECT, DPP_E_HOST_KEY_MISMATCH}, calls));
+   dpp_error error = fresh_error();
+   EXPECT_EQ(host_->wait_for_endpoint(host_, "build.example", 2200, nullptr, 60'000, &error),
+             DPP_E_HOST_KEY_MISMATCH);
+   EXPECT_EQ(calls, 2);
+   EXPECT_STREQ(error.message, "attempt 2: host key does not match the pinned key");
+}
+
+TEST_F(HostTable, WaitForEndpointGivesUpAtItsBoundWithTheLastAnswer) {
+   int calls = 0;
+   services_.set_endpoint_checker(scripted({DPP_E_CONNECT}, calls));
+   dpp_error error = fresh_error();
+   EXPECT_EQ(host_->wait_for_endpoint(host_, "build.example", 2200, nullptr, 0, &error), DPP_E_CONNECT);
+   EXPECT_EQ(calls, 1);
+   EXPECT_STREQ(error.message, "attempt 1: could not connect");
+}
+
+TEST_F(HostTable, WaitForEndpointEndsAsCancelledWhenTheUserStops) {
+   int calls = 0;
+   services_.set_endpoint_checker(
+       [&calls](const std::string&, uint16_t, const std::string&, uint32_t, std::string& message) {
+          ++calls;
+          HostServices::request_cancel();  // Ctrl-C while the workspace starts
+          message = "refused";
+          return dpp_status{DPP_E_CONNECT};
+       });
+   dpp_error error = fresh_error();
+   EXPECT_EQ(host_->wait_for_endpoint(host_, "build.example", 2200, nullptr, 60'000, &error),
+             DPP_E_CANCELLED);
+   HostServices::reset_cancel();
+   EXPECT_EQ(calls, 1);
+   EXPECT_STREQ(error.message, "cancelled while connecting to build.example:2200");
+}
+
+TEST_F(HostTable, WaitForEndpointWithoutATransportSaysSoAtOnce) {
+   dpp_error error = fresh_error();
+   EXPECT_EQ(host_->wait_for_endpoint(host_, "build.example", 22, nullptr, 60'000, &error),
+             DPP_E_UNSUPPORTED);
+   EXPECT_STREQ(error.message, "no SSH transport is loaded in this invocation");
 }
 
 TEST_F(HostTable, CancellationIsVisibleToPluginsOnceRequested) {

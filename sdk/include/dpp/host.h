@@ -103,6 +103,19 @@ typedef struct dpp_host {
                                     size_t size, dpp_error* error);
    dpp_status (*read_machine_file)(const struct dpp_host* host, const char* name, void* buffer,
                                    size_t capacity, size_t* size, dpp_error* error);
+
+   /* Waits until the SSH server at hostname:port answers with the expected host key: what a
+    * backend's create() and start() do once the platform says the workspace runs, so that no
+    * backend writes this loop itself. Each attempt is a check_endpoint. An attempt that finds
+    * nothing usable yet (DPP_E_CONNECT: refused, reset, closed before the banner; DPP_E_TIMEOUT;
+    * DPP_E_PROTOCOL; DPP_E_CONNECTION_LOST) is repeated after 100 ms, then 200, 400… up to 1 s
+    * between attempts, until timeout_ms has passed; the last attempt's status is then returned
+    * with a message that says how often it tried. DPP_E_HOST_KEY_MISMATCH (another server owns
+    * the port), DPP_E_INVALID_ARGUMENT and DPP_E_UNSUPPORTED are returned at once, and
+    * DPP_E_CANCELLED as soon as the user asks to stop. Arguments as for check_endpoint.
+    * [the thread that called into the plugin] */
+   dpp_status (*wait_for_endpoint)(const struct dpp_host* host, const char* hostname, uint16_t port,
+                                   const char* expected_host_key, uint32_t timeout_ms, dpp_error* error);
 } dpp_host;
 
 /* True when `host` (a const dpp_host*) offers the service `member`: it is not NULL, its struct

@@ -91,8 +91,11 @@ dpp::sdk::WorkspaceInfo SshMachineBackend::create(const dpp::sdk::WorkspaceSpec&
    if (!authorized_key)
       throw Error(DPP_E_CONFIG, "org.example.ssh-machine logs in with a key only; set DOKPLOY_SSH_AUTH=key");
 
+   // The host's transport proves the pinned key answers, waiting up to SSH_MACHINE_TIMEOUT while
+   // the machine is still booting (dpp_host.wait_for_endpoint: no retry loop of our own).
    std::string detail;
-   const dpp_status status = reachable(settings_, detail);
+   const dpp_status status = host_.wait_for_endpoint(settings_.host, settings_.port, settings_.host_key,
+                                                     settings_.timeout_ms, &detail);
    if (status == DPP_E_HOST_KEY_MISMATCH)
       throw Error(status, settings_.host + ":" + std::to_string(settings_.port) +
                               " answers with another host key than SSH_MACHINE_HOST_KEY (" + detail +

@@ -211,20 +211,39 @@ class Host {
    // receives the detail when it is not DPP_OK.
    dpp_status check_endpoint(const std::string& hostname, uint16_t port, const std::string& expected_host_key,
                              uint32_t timeout_ms, std::string* message = nullptr) const {
-      if (!DPP_HOST_HAS(host_, check_endpoint)) {
-         if (message) *message = "this host cannot check SSH endpoints";
+      return ask_endpoint(DPP_HOST_HAS(host_, check_endpoint) ? host_->check_endpoint : nullptr,
+                          "this host cannot check SSH endpoints", hostname, port, expected_host_key,
+                          timeout_ms, message);
+   }
+   // Like check_endpoint, but waits while the server is still starting (see
+   // dpp_host.wait_for_endpoint): DPP_OK once the expected key answers within timeout_ms.
+   dpp_status wait_for_endpoint(const std::string& hostname, uint16_t port,
+                                const std::string& expected_host_key, uint32_t timeout_ms,
+                                std::string* message = nullptr) const {
+      return ask_endpoint(DPP_HOST_HAS(host_, wait_for_endpoint) ? host_->wait_for_endpoint : nullptr,
+                          "this host cannot wait for SSH endpoints", hostname, port, expected_host_key,
+                          timeout_ms, message);
+   }
+
+ private:
+   using EndpointService = dpp_status (*)(const dpp_host*, const char*, uint16_t, const char*, uint32_t,
+                                          dpp_error*);
+   dpp_status ask_endpoint(EndpointService service, const char* missing, const std::string& hostname,
+                           uint16_t port, const std::string& expected_host_key, uint32_t timeout_ms,
+                           std::string* message) const {
+      if (!service) {
+         if (message) *message = missing;
          return DPP_E_UNSUPPORTED;
       }
       dpp_error error{};
       error.struct_size = sizeof error;
-      dpp_status status = host_->check_endpoint(
-          host_, hostname.c_str(), port, expected_host_key.empty() ? nullptr : expected_host_key.c_str(),
-          timeout_ms, &error);
+      const dpp_status status =
+          service(host_, hostname.c_str(), port,
+                  expected_host_key.empty() ? nullptr : expected_host_key.c_str(), timeout_ms, &error);
       if (status != DPP_OK && message) *message = error.message;
       return status;
    }
 
- private:
    template <typename... Parts>
    void write(int32_t level, const Parts&... parts) const {
       if (!log_enabled(level)) return;
