@@ -2,7 +2,6 @@
 #include "plugin_options.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <charconv>
 
@@ -12,65 +11,89 @@ namespace {
 using dpp::sdk::Error;
 using dpp::sdk::option;
 
-constexpr std::array kOptions = {
-    option(kOptServerUrl, "URL of the Dokploy server, e.g. https://dokploy.example.com.", nullptr,
-           DPP_OPTION_URL, DPP_OPTION_REQUIRED, nullptr, "connection"),
+constexpr dpp_option_desc kOptions[] = {
+    option(kOptServerUrl, "URL of the Dokploy server, e.g. https://dokploy.example.com.")
+        .of_type(DPP_OPTION_URL)
+        .required()
+        .in_group("connection"),
     option(kOptApiToken,
            "Dokploy API key (Settings > Profile > API/CLI), sent as the x-api-key header and never "
-           "stored in a workspace.",
-           nullptr, DPP_OPTION_STRING, DPP_OPTION_REQUIRED | DPP_OPTION_SECRET, nullptr, "connection"),
-    option(kOptProjectName, "Dokploy project that holds the workspaces; created when missing.",
-           "devpod-workspaces", DPP_OPTION_STRING, 0, nullptr, "workspace"),
+           "stored in a workspace.")
+        .required()
+        .secret()
+        .in_group("connection"),
+    option(kOptProjectName, "Dokploy project that holds the workspaces; created when missing.")
+        .defaults_to("devpod-workspaces")
+        .in_group("workspace"),
     option(kOptEnvironmentName,
            "Environment of the project (Dokploy v0.25 and later); unset: the project's default "
-           "environment. Created when missing.",
-           nullptr, DPP_OPTION_STRING, 0, nullptr, "workspace"),
+           "environment. Created when missing.")
+        .in_group("workspace"),
     option(kOptServerId,
            "Id of a remote Dokploy server to deploy on; its IP address becomes the SSH host. "
-           "Unset: the Dokploy host itself.",
-           nullptr, DPP_OPTION_STRING, 0, nullptr, "workspace"),
+           "Unset: the Dokploy host itself.")
+        .in_group("workspace"),
     option(kOptServiceType,
            "compose: a Docker Compose service (privileged, Docker-in-Docker works); application: a "
-           "Swarm service (no privileged containers, so no Docker inside).",
-           "compose", DPP_OPTION_ENUM, 0, "compose|application", "workspace"),
+           "Swarm service (no privileged containers, so no Docker inside).")
+        .one_of("compose|application")
+        .defaults_to("compose")
+        .in_group("workspace"),
     option(kOptDockerPrivileges,
            "How a compose workspace with Docker inside gets its privileges: privileged (a privileged "
            "container); capabilities (the capabilities, unconfined profiles and host cgroups dockerd "
            "needs, for servers that refuse privileged containers; no safer than privileged); sysbox "
-           "(Sysbox's sysbox-runc runtime, which the server must have: the safe way).",
-           "privileged", DPP_OPTION_ENUM, 0, "privileged|capabilities|sysbox", "workspace"),
+           "(Sysbox's sysbox-runc runtime, which the server must have: the safe way).")
+        .one_of("privileged|capabilities|sysbox")
+        .defaults_to("privileged")
+        .in_group("workspace"),
     option(kOptSshHost,
            "Host name or address where workspaces answer SSH. Unset: the remote server's IP "
-           "address, else the host of DOKPLOY_SERVER_URL.",
-           nullptr, DPP_OPTION_HOST, 0, nullptr, "ssh"),
+           "address, else the host of DOKPLOY_SERVER_URL.")
+        .of_type(DPP_OPTION_HOST)
+        .in_group("ssh"),
     // A range of ports is this backend's notion (one published port per workspace on a shared
     // server), so the host passes it as text and parse_port_range checks it.
-    option(kOptSshPortRange, "Ports the workspaces' SSH servers are published on, one per workspace.",
-           "2222-2299", DPP_OPTION_STRING, 0, nullptr, "ssh"),
+    option(kOptSshPortRange, "Ports the workspaces' SSH servers are published on, one per workspace.")
+        .defaults_to("2222-2299")
+        .in_group("ssh"),
     option(kOptSshPublishMode,
            "How an application (Swarm) service publishes its SSH port: ingress (routing mesh) or "
-           "host (only on the node running it).",
-           "ingress", DPP_OPTION_ENUM, 0, "ingress|host", "ssh"),
+           "host (only on the node running it).")
+        .one_of("ingress|host")
+        .defaults_to("ingress")
+        .in_group("ssh"),
     option(kOptCaCert,
            "PEM file of the CA that signed Dokploy's TLS certificate, trusted instead of the system "
-           "store.",
-           nullptr, DPP_OPTION_PATH, 0, nullptr, "connection"),
+           "store.")
+        .of_type(DPP_OPTION_PATH)
+        .in_group("connection"),
     option(kOptTlsInsecure,
            "Skip TLS certificate verification (dangerous: the API token can be stolen). For tests "
-           "only.",
-           "false", DPP_OPTION_BOOLEAN, 0, nullptr, "connection"),
-    option(kOptHttpTimeout, "How long one Dokploy API request may wait for its answer.", "30s",
-           DPP_OPTION_DURATION, 0, nullptr, "advanced"),
-    option(kOptConnectTimeout, "How long connecting to Dokploy may take.", "10s", DPP_OPTION_DURATION, 0,
-           nullptr, "advanced"),
+           "only.")
+        .of_type(DPP_OPTION_BOOLEAN)
+        .defaults_to("false")
+        .in_group("connection"),
+    option(kOptHttpTimeout, "How long one Dokploy API request may wait for its answer.")
+        .of_type(DPP_OPTION_DURATION)
+        .defaults_to("30s")
+        .in_group("advanced"),
+    option(kOptConnectTimeout, "How long connecting to Dokploy may take.")
+        .of_type(DPP_OPTION_DURATION)
+        .defaults_to("10s")
+        .in_group("advanced"),
     option(kOptHttpRetries,
            "How often a failed request is retried (connection failures, HTTP 429, HTTP 5xx on "
-           "reads), with exponential backoff.",
-           "4", DPP_OPTION_INTEGER, 0, nullptr, "advanced"),
+           "reads), with exponential backoff.")
+        .of_type(DPP_OPTION_INTEGER)
+        .defaults_to("4")
+        .in_group("advanced"),
     option(kOptPollInterval,
            "Longest pause between two status reads while create or start waits for a deploy (the "
-           "first reads come sooner).",
-           "2s", DPP_OPTION_DURATION, 0, nullptr, "advanced"),
+           "first reads come sooner).")
+        .of_type(DPP_OPTION_DURATION)
+        .defaults_to("2s")
+        .in_group("advanced"),
 };
 
 uint32_t milliseconds(const dpp::sdk::Options& options, const char* name, uint32_t fallback, uint32_t low,

@@ -27,6 +27,8 @@ class FakeHost {
       table_.machine_folder = &FakeHost::machine_folder;
       table_.state_get = &FakeHost::state_get;
       table_.state_set = &FakeHost::state_set;
+      table_.check_endpoint = &FakeHost::check_endpoint;
+      table_.wait_for_endpoint = &FakeHost::wait_for_endpoint;
    }
    FakeHost(const FakeHost&) = delete;
    FakeHost& operator=(const FakeHost&) = delete;
@@ -43,6 +45,10 @@ class FakeHost {
    std::string folder = "/tmp/machine";
    int state_get_calls = 0;
    bool state_get_fails = false;
+   // What check_endpoint and wait_for_endpoint answer, and the calls they got ("check", "wait").
+   dpp_status endpoint_answer = DPP_OK;
+   std::string endpoint_message;
+   std::vector<std::string> endpoint_calls;
 
  private:
    static FakeHost& self(const dpp_host* host) { return *static_cast<FakeHost*>(host->host_data); }
@@ -72,6 +78,21 @@ class FakeHost {
       else
          self(host).state.erase(key);
       return DPP_OK;
+   }
+
+   static dpp_status endpoint(const dpp_host* host, const char* call, dpp_error* error) {
+      FakeHost& fake = self(host);
+      fake.endpoint_calls.emplace_back(call);
+      if (fake.endpoint_answer == DPP_OK) return DPP_OK;
+      return dpp_error_set(error, fake.endpoint_answer, fake.endpoint_message.c_str());
+   }
+   static dpp_status check_endpoint(const dpp_host* host, const char*, uint16_t, const char*, uint32_t,
+                                    dpp_error* error) {
+      return endpoint(host, "check", error);
+   }
+   static dpp_status wait_for_endpoint(const dpp_host* host, const char*, uint16_t, const char*, uint32_t,
+                                       dpp_error* error) {
+      return endpoint(host, "wait", error);
    }
 
    dpp_host table_{};

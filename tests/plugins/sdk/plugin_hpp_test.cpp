@@ -414,10 +414,57 @@ TEST_F(SdkPlugin, HostWithoutServicesIsHandledByTheWrapper) {
    EXPECT_FALSE(none.log_enabled(DPP_LOG_ERROR));
    EXPECT_THROW(none.state_get("anything"), sdk::Error);
    EXPECT_THROW(none.state_set("k", std::string("v")), sdk::Error);
-   std::string message;
-   EXPECT_EQ(none.check_endpoint("h", 22, "", 1000, &message), DPP_E_UNSUPPORTED);
-   EXPECT_EQ(message, "this host cannot check SSH endpoints");
+   try {
+      none.check_endpoint("h", 22, "", 1000);
+      ADD_FAILURE() << "no exception";
+   } catch (const sdk::Error& e) {
+      EXPECT_EQ(e.status(), DPP_E_UNSUPPORTED);
+      EXPECT_STREQ(e.what(), "this host cannot check SSH endpoints");
+   }
    EXPECT_EQ(none.machine_id(), "");
+}
+
+TEST_F(SdkPlugin, EndpointAnswersOtherThanTheKeyAreThrownWithTheirStatusAndMessage) {
+   const sdk::Host host(host_.get());
+   EXPECT_NO_THROW(host.check_endpoint("w", 2222, "", 1000));
+   EXPECT_NO_THROW(host.wait_for_endpoint("w", 2222, "", 1000));
+   host_.endpoint_answer = DPP_E_HOST_KEY_MISMATCH;
+   host_.endpoint_message = "another key answered at w:2222";
+   for (const bool wait : {false, true}) {
+      try {
+         if (wait)
+            host.wait_for_endpoint("w", 2222, "", 1000);
+         else
+            host.check_endpoint("w", 2222, "", 1000);
+         ADD_FAILURE() << "no exception";
+      } catch (const sdk::Error& e) {
+         EXPECT_EQ(e.status(), DPP_E_HOST_KEY_MISMATCH);
+         EXPECT_STREQ(e.what(), "another key answered at w:2222");
+      }
+   }
+   EXPECT_EQ(host_.endpoint_calls, (std::vector<std::string>{"check", "wait", "check", "wait"}));
+}
+
+TEST(SdkOptions, ADeclarationNamesWhatDiffersFromAPlainOptionalString) {
+   constexpr dpp_option_desc plain = sdk::option("PLAIN", "Some text.");
+   EXPECT_EQ(plain.struct_size, sizeof(dpp_option_desc));
+   EXPECT_STREQ(plain.name, "PLAIN");
+   EXPECT_STREQ(plain.description, "Some text.");
+   EXPECT_EQ(plain.type, DPP_OPTION_STRING);
+   EXPECT_EQ(plain.flags, 0u);
+   EXPECT_EQ(plain.default_value, nullptr);
+   EXPECT_EQ(plain.enum_values, nullptr);
+   EXPECT_EQ(plain.group, nullptr);
+   constexpr dpp_option_desc port =
+       sdk::option("PORT", "A port.").of_type(DPP_OPTION_PORT).defaults_to("22").in_group("ssh");
+   EXPECT_EQ(port.type, DPP_OPTION_PORT);
+   EXPECT_STREQ(port.default_value, "22");
+   EXPECT_STREQ(port.group, "ssh");
+   constexpr dpp_option_desc token = sdk::option("TOKEN", "A token.").secret().required();
+   EXPECT_EQ(token.flags, static_cast<uint32_t>(DPP_OPTION_SECRET | DPP_OPTION_REQUIRED));
+   constexpr dpp_option_desc mode = sdk::option("MODE", "A choice.").one_of("a|b");
+   EXPECT_EQ(mode.type, DPP_OPTION_ENUM);
+   EXPECT_STREQ(mode.enum_values, "a|b");
 }
 
 TEST_F(SdkPlugin, MembersBeyondAnOlderHostsStructSizeAreNeverCalled) {

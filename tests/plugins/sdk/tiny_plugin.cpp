@@ -106,10 +106,9 @@ struct TinyPlugin {
    static constexpr const char* description = "The SDK tests' tiny plugin";
    static std::span<const dpp_option_desc> options() {
       static constexpr dpp_option_desc all[] = {
-          sdk::option("TINY_GREETING", "What create says.", "hi", DPP_OPTION_STRING),
-          sdk::option("TINY_TOKEN", "A secret.", nullptr, DPP_OPTION_STRING,
-                      DPP_OPTION_SECRET | DPP_OPTION_REQUIRED, nullptr, "connection"),
-          sdk::option("TINY_MODE", "A choice.", "fast", DPP_OPTION_ENUM, 0, "fast|safe"),
+          sdk::option("TINY_GREETING", "What create says.").defaults_to("hi"),
+          sdk::option("TINY_TOKEN", "A secret.").required().secret().in_group("connection"),
+          sdk::option("TINY_MODE", "A choice.").one_of("fast|safe").defaults_to("fast"),
       };
       return all;
    }
