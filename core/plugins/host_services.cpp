@@ -87,6 +87,39 @@ bool sleep_unless_cancelled(std::chrono::steady_clock::time_point until) {
    return !HostServices::cancel_requested();
 }
 
+// Hands a failure's detail to the plugin's error record. A record without struct_size cannot
+// take it (dpp_error_set would drop it in silence): the host then says so, with the message.
+dpp_status deliver(const std::string& plugin_id, dpp_status status, const dpp_error& detail,
+                   dpp_error* error) noexcept {
+   if (status == DPP_OK || !error) return status;
+   if (error->struct_size >= sizeof(dpp_error)) return dpp_error_set(error, status, detail.message);
+   try {
+      core::log().warn(
+          "{}: the dpp_error it passed has struct_size {} instead of {}, so it gets no message; "
+          "initialise it with DPP_ERROR_INIT. The message: {}",
+          plugin_id, error->struct_size, sizeof(dpp_error), sanitize_log_text(detail.message));
+   } catch (...) {
+   }
+   return status;
+}
+
+// Runs the body of one fallible table function: every exception becomes DPP_E_INTERNAL (the ABI
+// is C), and the detail reaches the plugin through deliver().
+template <typename Body>
+dpp_status serve(const std::string& plugin_id, dpp_error* error, Body&& body) noexcept {
+   dpp_error detail{};
+   detail.struct_size = sizeof detail;
+   dpp_status status;
+   try {
+      status = body(&detail);
+   } catch (const std::exception& e) {
+      status = dpp_error_set(&detail, DPP_E_INTERNAL, e.what());
+   } catch (...) {
+      status = dpp_error_set(&detail, DPP_E_INTERNAL, "internal error in the host");
+   }
+   return deliver(plugin_id, status, detail, error);
+}
+
 std::string endpoint_name(const std::string& host, uint16_t port) {
    const bool ipv6 = host.find(':') != std::string::npos;
    return (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
@@ -184,13 +217,9 @@ const char* HostServices::machine_folder(const dpp_host* host) noexcept {
 
 dpp_status HostServices::state_get(const dpp_host* host, const char* key, char* buffer, std::size_t capacity,
                                    std::size_t* needed, dpp_error* error) noexcept {
-   try {
-      return state_get_unguarded(host, key, buffer, capacity, needed, error);
-   } catch (const std::exception& e) {
-      return dpp_error_set(error, DPP_E_INTERNAL, e.what());
-   } catch (...) {
-      return dpp_error_set(error, DPP_E_INTERNAL, "internal error in the host");
-   }
+   return serve(context(host).plugin_id, error, [&](dpp_error* detail) {
+      return state_get_unguarded(host, key, buffer, capacity, needed, detail);
+   });
 }
 
 dpp_status HostServices::state_get_unguarded(const dpp_host* host, const char* key, char* buffer,
@@ -215,17 +244,12 @@ dpp_status HostServices::state_get_unguarded(const dpp_host* host, const char* k
 
 dpp_status HostServices::state_set(const dpp_host* host, const char* key, const char* value,
                                    dpp_error* error) noexcept {
-   try {
-      return state_set_unguarded(host, key, value, error);
-   } catch (const std::exception& e) {
-      return dpp_error_set(error, DPP_E_INTERNAL, e.what());
-   } catch (...) {
-      return dpp_error_set(error, DPP_E_INTERNAL, "internal error in the host");
-   }
+   return serve(context(host).plugin_id, error,
+                [&](dpp_error* detail) { return state_set_unguarded(host, key, value, detail); });
 }
 
 dpp_status HostServices::state_set_unguarded(const dpp_host* host, const char* key, const char* value,
-                                   dpp_error* error) {
+                                             dpp_error* error) {
    const PluginHost& ctx = context(host);
    if (!ctx.owner->machine_) return dpp_error_set(error, DPP_E_UNSUPPORTED, "no machine in this invocation");
    if (!is_state_key(key))
@@ -254,17 +278,13 @@ dpp_status HostServices::state_set_unguarded(const dpp_host* host, const char* k
 
 dpp_status HostServices::write_machine_file(const dpp_host* host, const char* name, const void* data,
                                             std::size_t size, dpp_error* error) noexcept {
-   try {
-      return write_machine_file_unguarded(host, name, data, size, error);
-   } catch (const std::exception& e) {
-      return dpp_error_set(error, DPP_E_INTERNAL, e.what());
-   } catch (...) {
-      return dpp_error_set(error, DPP_E_INTERNAL, "internal error in the host");
-   }
+   return serve(context(host).plugin_id, error, [&](dpp_error* detail) {
+      return write_machine_file_unguarded(host, name, data, size, detail);
+   });
 }
 
-dpp_status HostServices::write_machine_file_unguarded(const dpp_host* host, const char* name, const void* data,
-                                            std::size_t size, dpp_error* error) {
+dpp_status HostServices::write_machine_file_unguarded(const dpp_host* host, const char* name,
+                                                      const void* data, std::size_t size, dpp_error* error) {
    const PluginHost& ctx = context(host);
    if (!ctx.owner->machine_) return dpp_error_set(error, DPP_E_UNSUPPORTED, "no machine in this invocation");
    if (!is_machine_file_name(name))
@@ -282,18 +302,16 @@ dpp_status HostServices::write_machine_file_unguarded(const dpp_host* host, cons
 }
 
 dpp_status HostServices::read_machine_file(const dpp_host* host, const char* name, void* buffer,
-                                           std::size_t capacity, std::size_t* size, dpp_error* error) noexcept {
-   try {
-      return read_machine_file_unguarded(host, name, buffer, capacity, size, error);
-   } catch (const std::exception& e) {
-      return dpp_error_set(error, DPP_E_INTERNAL, e.what());
-   } catch (...) {
-      return dpp_error_set(error, DPP_E_INTERNAL, "internal error in the host");
-   }
+                                           std::size_t capacity, std::size_t* size,
+                                           dpp_error* error) noexcept {
+   return serve(context(host).plugin_id, error, [&](dpp_error* detail) {
+      return read_machine_file_unguarded(host, name, buffer, capacity, size, detail);
+   });
 }
 
 dpp_status HostServices::read_machine_file_unguarded(const dpp_host* host, const char* name, void* buffer,
-                                           std::size_t capacity, std::size_t* size, dpp_error* error) {
+                                                     std::size_t capacity, std::size_t* size,
+                                                     dpp_error* error) {
    const PluginHost& ctx = context(host);
    if (!ctx.owner->machine_) return dpp_error_set(error, DPP_E_UNSUPPORTED, "no machine in this invocation");
    if (!is_machine_file_name(name))
@@ -314,18 +332,14 @@ dpp_status HostServices::read_machine_file_unguarded(const dpp_host* host, const
 dpp_status HostServices::check_endpoint(const dpp_host* host, const char* hostname, uint16_t port,
                                         const char* expected_host_key, uint32_t timeout_ms,
                                         dpp_error* error) noexcept {
-   try {
-      return check_endpoint_unguarded(host, hostname, port, expected_host_key, timeout_ms, error);
-   } catch (const std::exception& e) {
-      return dpp_error_set(error, DPP_E_INTERNAL, e.what());
-   } catch (...) {
-      return dpp_error_set(error, DPP_E_INTERNAL, "internal error in the host");
-   }
+   return serve(context(host).plugin_id, error, [&](dpp_error* detail) {
+      return check_endpoint_unguarded(host, hostname, port, expected_host_key, timeout_ms, detail);
+   });
 }
 
 dpp_status HostServices::check_endpoint_unguarded(const dpp_host* host, const char* hostname, uint16_t port,
-                                        const char* expected_host_key, uint32_t timeout_ms,
-                                        dpp_error* error) {
+                                                  const char* expected_host_key, uint32_t timeout_ms,
+                                                  dpp_error* error) {
    const PluginHost& ctx = context(host);
    if (!ctx.owner->checker_)
       return dpp_error_set(error, DPP_E_UNSUPPORTED, "no SSH transport is loaded in this invocation");
@@ -341,13 +355,9 @@ dpp_status HostServices::check_endpoint_unguarded(const dpp_host* host, const ch
 dpp_status HostServices::wait_for_endpoint(const dpp_host* host, const char* hostname, uint16_t port,
                                            const char* expected_host_key, uint32_t timeout_ms,
                                            dpp_error* error) noexcept {
-   try {
-      return wait_for_endpoint_unguarded(host, hostname, port, expected_host_key, timeout_ms, error);
-   } catch (const std::exception& e) {
-      return dpp_error_set(error, DPP_E_INTERNAL, e.what());
-   } catch (...) {
-      return dpp_error_set(error, DPP_E_INTERNAL, "internal error in the host");
-   }
+   return serve(context(host).plugin_id, error, [&](dpp_error* detail) {
+      return wait_for_endpoint_unguarded(host, hostname, port, expected_host_key, timeout_ms, detail);
+   });
 }
 
 dpp_status HostServices::wait_for_endpoint_unguarded(const dpp_host* host, const char* hostname,

@@ -2,12 +2,16 @@
 // file, the checks on keys and values, and the services that need a machine or a transport
 // saying so instead of failing obscurely.
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
+#include "logging/logging.hpp"
 #include "plugins/host_services.hpp"
 #include "state/machine_state.hpp"
 #include "support/temp_dir.hpp"
@@ -228,6 +232,23 @@ TEST_F(HostTable, WaitForEndpointWithoutATransportSaysSoAtOnce) {
    EXPECT_EQ(host_->wait_for_endpoint(host_, "build.example", 22, nullptr, 60'000, &error),
              DPP_E_UNSUPPORTED);
    EXPECT_STREQ(error.message, "no SSH transport is loaded in this invocation");
+}
+
+TEST_F(HostTable, AnErrorRecordWithoutStructSizeIsWarnedAboutNotSilentlyLeftEmpty) {
+   std::ostringstream logged;
+   auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(logged);
+   log().sinks().push_back(sink);
+   dpp_error error{};  // a C author forgot struct_size (DPP_ERROR_INIT sets it)
+   const dpp_status status = host_->state_set(host_, "BAD KEY", "v", &error);
+   log().sinks().pop_back();
+   EXPECT_EQ(status, DPP_E_INVALID_ARGUMENT);
+   EXPECT_STREQ(error.message, "") << "the record is too small to be written";
+   EXPECT_NE(
+       logged.str().find("org.example.ssh-machine: the dpp_error it passed has struct_size 0 instead of "
+                         "2056, so it gets no message; initialise it with DPP_ERROR_INIT. The message: "
+                         "state keys are [a-z0-9_.-]{1,64}"),
+       std::string::npos)
+       << logged.str();
 }
 
 TEST_F(HostTable, CancellationIsVisibleToPluginsOnceRequested) {

@@ -96,17 +96,22 @@ static inline const char* dpp_strerror(dpp_status status) {
 /* Capacity of dpp_error.message, terminating NUL included. */
 #define DPP_ERROR_MESSAGE_CAPACITY 2048
 
-/* The detail of a failure. The CALLER allocates it (stack is fine), sets struct_size to
- * sizeof(dpp_error) and passes it to a fallible call; the callee writes status and a
- * NUL-terminated UTF-8 message (truncated to fit) when it fails, and leaves it untouched on
- * success. Messages say what failed and what to do, and never contain a secret. Never global,
- * never thread-local. */
+/* The detail of a failure. The CALLER allocates it (stack is fine) with struct_size set to
+ * sizeof(dpp_error) (`dpp_error error = DPP_ERROR_INIT;`) and passes it to a fallible call; the
+ * callee writes status and a NUL-terminated UTF-8 message (truncated to fit) when it fails, and
+ * leaves it untouched on success. A record without struct_size gets no message (the host logs a
+ * warning with the message it could not write). Messages say what failed and what to do, and
+ * never contain a secret. Never global, never thread-local. */
 typedef struct dpp_error {
    uint32_t struct_size;
    /* Same value as the call's return. */
    dpp_status status;
    char message[DPP_ERROR_MESSAGE_CAPACITY];
 } dpp_error;
+
+/* A fresh error record, in C and C++: `dpp_error error = DPP_ERROR_INIT;`. */
+#define DPP_ERROR_INIT \
+   { sizeof(dpp_error), DPP_OK, "" }
 
 /* Fills `error` (when not NULL) and returns `status`, so that a plugin can write
  * `return dpp_error_set(err, DPP_E_CONFIG, "…")`. [any thread] */
