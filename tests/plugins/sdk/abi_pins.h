@@ -31,6 +31,8 @@
 
 /* ----- constants: the same on every platform ----- */
 DPP_PIN_VALUE(DPP_ABI_VERSION_MAJOR, 1);
+/* 1.0 is frozen (docs/plugin-authoring.md): an appended member bumps this, with its pins. */
+DPP_PIN_VALUE(DPP_ABI_VERSION_MINOR, 0);
 DPP_PIN_VALUE(DPP_ERROR_MESSAGE_CAPACITY, 2048);
 DPP_PIN_VALUE(DPP_HOST_NAME_CAPACITY, 256);
 DPP_PIN_VALUE(DPP_USER_NAME_CAPACITY, 64);
