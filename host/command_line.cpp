@@ -6,6 +6,7 @@
 
 #include "errors.hpp"
 #include "util/text.hpp"
+#include "verb_table.hpp"
 
 namespace dpp::host {
 
@@ -19,39 +20,19 @@ CommandLine parse_command_line(int argc, char** argv) {
    app.fallthrough();
    app.add_flag("-v,--verbose", line.verbosity,
                 "More logging on stderr (-vv for trace); DEVPOD_DEBUG=true also enables debug");
-   app.add_option("--log-format", line.log_format, "Log line format on stderr")
-       ->check(CLI::IsMember({"text", "json"}));
+   app.add_option("--log-format", line.log_format,
+                  "Log line format on stderr (default: devpod when DevPod runs the provider, else text)")
+       ->check(CLI::IsMember({"text", "devpod", "json"}));
    app.add_option("--config", line.config_file,
                   "Read options from FILE (NAME=value lines); the environment wins");
    app.add_option("--machine-id", line.machine_id, "Machine to act on (default: MACHINE_ID)");
    app.add_option("--machine-folder", line.machine_folder,
                   "Folder of the machine's state and keys (default: MACHINE_FOLDER)");
 
-   struct Verb {
-      const char* name;
-      const char* help;
-   };
-   const Verb verbs[] = {
-       {"init", "Check the options, the plugins and the server (DevPod: provider add)"},
-       {"create", "Create the workspace and wait until it answers SSH"},
-       {"delete", "Delete the workspace and its volumes"},
-       {"start", "Start a stopped workspace"},
-       {"stop", "Stop the workspace, keeping its files"},
-       {"status", "Print Running, Busy, Stopped or NotFound"},
-       {"command", "Run COMMAND on the workspace, joined to stdin/stdout/stderr"},
-       {"version", "Print the versions of the host, the ABI and the plugins"},
-       {"plugins", "List the plugins found, their kinds, versions and options"},
-       {"doctor", "Diagnose the configuration, the server and a machine, with fixes"},
-   };
-   for (const Verb& verb : verbs) {
+   for (const Verb& verb : verbs()) {
       CLI::App* sub = app.add_subcommand(verb.name, verb.help);
       sub->callback([&line, name = std::string(verb.name)] { line.verb = name; });
-      if (line.verb.empty() && std::string(verb.name) == "command")
-         sub->add_option("script", line.command_script,
-                         "Script to run (default: the COMMAND environment variable)");
-      if (std::string(verb.name) == "plugins")
-         sub->add_option("--output,-o", line.plugins_output, "Output format")
-             ->check(CLI::IsMember({"text", "json"}));
+      if (verb.add_options) verb.add_options(*sub, line);
    }
    try {
       app.parse(argc, argv);

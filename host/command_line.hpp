@@ -9,8 +9,8 @@ namespace dpp::host {
 
 struct CommandLine {
    std::string verb;
-   int verbosity = 0;                // -v: debug, -vv: trace
-   std::string log_format = "text";  // text | json
+   int verbosity = 0;       // -v: debug, -vv: trace
+   std::string log_format;  // text | devpod | json; empty: devpod when DevPod runs us, else text
    std::optional<std::string> config_file;
    std::optional<std::string> machine_id;
    std::optional<std::string> machine_folder;

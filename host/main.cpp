@@ -11,23 +11,34 @@
 #include "errors.hpp"
 #include "lifecycle/session.hpp"
 #include "lifecycle/signals.hpp"
-#include "lifecycle/verbs.hpp"
 #include "logging/logging.hpp"
 #include "util/text.hpp"
+#include "verb_table.hpp"
 
 namespace {
 
 using namespace dpp::core;
 
-int default_level(const std::string& verb, int verbosity, const Environment& env) {
+int default_level(const dpp::host::Verb& verb, int verbosity, const Environment& env) {
    if (verbosity >= 2) return DPP_LOG_TRACE;
    if (verbosity == 1 || env.get("DEVPOD_DEBUG") == "true") return DPP_LOG_DEBUG;
-   // status and command speak to DevPod through stdout and stderr: only problems go to stderr.
-   if (verb == "status" || verb == "command") return DPP_LOG_WARN;
-   return DPP_LOG_INFO;
+   return verb.quiet ? DPP_LOG_WARN : DPP_LOG_INFO;
+}
+
+// DevPod sets DEVPOD (its own executable) for every machine verb, and the binary's variable of
+// provider.yaml (DOKPLOY_PROVIDER) for every verb, `init` included (pkg/provider/env.go,
+// pkg/binaries). It puts its own time and level word before each line we log.
+LogFormat log_format(const std::string& chosen, const Environment& env) {
+   if (chosen == "json") return LogFormat::json;
+   if (chosen == "devpod") return LogFormat::devpod;
+   if (chosen == "text") return LogFormat::text;
+   const bool run_by_devpod = env.get("DEVPOD").has_value() || env.get("DOKPLOY_PROVIDER").has_value();
+   return run_by_devpod ? LogFormat::devpod : LogFormat::text;
 }
 
 int run(const dpp::host::CommandLine& line, char** argv) {
+   const dpp::host::Verb* verb = dpp::host::find_verb(line.verb);
+   if (!verb) throw UsageError("unknown verb " + line.verb);
    SessionSettings settings;
    std::error_code error;
    settings.executable = std::filesystem::read_symlink("/proc/self/exe", error);
@@ -36,31 +47,12 @@ int run(const dpp::host::CommandLine& line, char** argv) {
    settings.config_file = line.config_file;
    settings.machine_id = line.machine_id;
    settings.machine_folder = line.machine_folder;
-   configure_logging(default_level(line.verb, line.verbosity, settings.environment),
-                     line.log_format == "json" ? LogFormat::json : LogFormat::text);
+   configure_logging(default_level(*verb, line.verbosity, settings.environment),
+                     log_format(line.log_format, settings.environment));
    install_signal_handlers();
 
    Session session(std::move(settings));
-   const std::string& verb = line.verb;
-   if (verb == "init") return verb_init(session, std::cerr);
-   if (verb == "create") return verb_create(session, std::cout);
-   if (verb == "delete") return verb_delete(session);
-   if (verb == "start") return verb_start(session);
-   if (verb == "stop") return verb_stop(session);
-   if (verb == "status") return verb_status(session, std::cout);
-   if (verb == "doctor") return verb_doctor(session, std::cout);
-   if (verb == "version") return verb_version(session, std::cout);
-   if (verb == "plugins") return verb_plugins(session, std::cout, line.plugins_output == "json");
-   if (verb == "command") {
-      std::optional<std::string> script = line.command_script;
-      if (!script) script = session.environment().get_raw("COMMAND");
-      if (!script)
-         throw UsageError(
-             "COMMAND is not set. DevPod sets it; outside DevPod pass the script: "
-             "dokploy-provider command 'uname -a'");
-      return verb_command(session, *script, STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO);
-   }
-   throw UsageError("unknown verb " + verb);
+   return verb->run(session, line);
 }
 
 // The process holds the API token (from DevPod's environment) and private keys: no core dump may

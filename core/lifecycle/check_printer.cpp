@@ -18,10 +18,11 @@ void CheckPrinter::report(const std::string& name, int32_t result, const std::st
       case DPP_CHECK_SKIP: mark = "-"; break;
       default: mark = "?"; break;
    }
-   out_ << mark << ' ' << name << ": " << redact(message);
-   if (!fix.empty() && result != DPP_CHECK_PASS) out_ << "\n    fix: " << redact(fix);
-   out_ << '\n';
-   out_.flush();
+   std::ostream& out = result == DPP_CHECK_FAIL ? failures_out_ : out_;
+   out << mark << ' ' << name << ": " << redact(message);
+   if (!fix.empty() && result != DPP_CHECK_PASS) out << "\n    fix: " << redact(fix);
+   out << '\n';
+   out.flush();
    if (result == DPP_CHECK_FAIL) {
       if (failures_ == 0)
          first_failure_ = name + ": " + redact(message) + (fix.empty() ? "" : " (" + redact(fix) + ")");

@@ -1,4 +1,6 @@
 // Prints check results ("✓ server reachable: …", "✗ token: … → fix: …") for init and doctor.
+// Failed checks may go to a stream of their own: DevPod shows `init`'s stdout as information and
+// its stderr as errors, so init's report goes to stdout and its failures to stderr.
 #pragma once
 
 #include <dpp/backend.h>
@@ -10,7 +12,8 @@ namespace dpp::core {
 
 class CheckPrinter {
  public:
-   explicit CheckPrinter(std::ostream& out) : out_(out) {}
+   explicit CheckPrinter(std::ostream& out) : out_(out), failures_out_(out) {}
+   CheckPrinter(std::ostream& out, std::ostream& failures_out) : out_(out), failures_out_(failures_out) {}
 
    void report(const std::string& name, int32_t result, const std::string& message, const std::string& fix);
    int failures() const { return failures_; }
@@ -22,6 +25,7 @@ class CheckPrinter {
 
  private:
    std::ostream& out_;
+   std::ostream& failures_out_;
    int failures_ = 0;
    std::string first_failure_;
 };

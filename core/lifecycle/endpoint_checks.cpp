@@ -1,6 +1,8 @@
 // SSH endpoint checks through the transport.
 #include "lifecycle/endpoint_checks.hpp"
 
+#include "plugins/plugin_error.hpp"
+
 namespace dpp::core {
 
 void offer_endpoint_checks(Session& session, const std::string& pinned_host_key) {
@@ -24,12 +26,23 @@ void offer_endpoint_checks(Session& session, const std::string& pinned_host_key)
        });
 }
 
-Endpoint endpoint_from_info(const dpp_workspace_info& info, const std::string& default_user,
-                            const std::string& default_host_key) {
+std::optional<std::string> backend_login_user(const dpp_workspace_info& info, const PluginLibrary& backend) {
+   if (!info.ssh_user[0]) return std::nullopt;
+   const std::string user = info.ssh_user;
+   if (user == "root")
+      throw PluginError(backend.file(),
+                        "the backend named root as the SSH user; dokploy-provider never logs in as root "
+                        "(DevPod's agent and every command would run as root): configure the backend "
+                        "with a user that has passwordless sudo");
+   return user;
+}
+
+Endpoint endpoint_from_info(const dpp_workspace_info& info, const PluginLibrary& backend,
+                            const std::string& default_user, const std::string& default_host_key) {
    Endpoint endpoint;
    endpoint.host = info.ssh_host;
    endpoint.port = info.ssh_port;
-   endpoint.user = info.ssh_user[0] ? std::string(info.ssh_user) : default_user;
+   endpoint.user = backend_login_user(info, backend).value_or(default_user);
    endpoint.host_key = info.ssh_host_key[0] ? std::string(info.ssh_host_key) : default_host_key;
    return endpoint;
 }

@@ -4,6 +4,8 @@
 #include <optional>
 
 #include "errors.hpp"
+#include "lifecycle/endpoint_checks.hpp"
+#include "lifecycle/failed_create.hpp"
 #include "lifecycle/signals.hpp"
 #include "lifecycle/verbs.hpp"
 #include "logging/logging.hpp"
@@ -37,8 +39,8 @@ Endpoint endpoint_from_backend(Session& session) {
    Endpoint endpoint = state.endpoint;
    endpoint.host = info.ssh_host;
    endpoint.port = info.ssh_port;
-   if (endpoint.user.empty() || info.ssh_user[0])
-      endpoint.user = info.ssh_user[0] ? std::string(info.ssh_user) : std::string(auth.user);
+   const std::optional<std::string> backend_user = backend_login_user(info, session.backend().plugin());
+   if (endpoint.user.empty() || backend_user) endpoint.user = backend_user.value_or(auth.user);
    if (endpoint.host_key.empty() || info.ssh_host_key[0])
       endpoint.host_key =
           info.ssh_host_key[0] ? std::string(info.ssh_host_key) : std::string(auth.host_public_key);
@@ -47,12 +49,25 @@ Endpoint endpoint_from_backend(Session& session) {
    return endpoint;
 }
 
+// Loads the machine's credentials. A machine that has them not and whose folder no create ever
+// wrote was never created from here: say so rather than what the auth plugin misses.
+void prepare_credentials(Session& session, const MachineState& state) {
+   try {
+      session.auth().prepare(/*create_missing=*/false);
+   } catch (const ProviderError& e) {
+      if (state.existed() || e.exit_code() == kExitCancelled) throw;
+      throw TransportError(never_created_message(state));
+   }
+}
+
 }  // namespace
 
 int verb_command(Session& session, const std::string& command, int stdin_fd, int stdout_fd, int stderr_fd) {
    session.configure({.transport = true, .auth = true});
    MachineState& state = session.machine();
-   session.auth().prepare(/*create_missing=*/false);
+   // DevPod retries `command` while it waits for its agent: fail at once, and say why.
+   if (state.failed_create) throw TransportError(failed_create_message(state));
+   prepare_credentials(session, state);
    Endpoint endpoint = state.endpoint;
    const bool remembered = endpoint.known();
    if (!remembered) {

@@ -1,15 +1,17 @@
 // doctor: every check a person needs when something is wrong, each with pass/fail and a fix:
-// configuration, plugins, server, token, version, project; then, for a machine, its state file,
-// its service, its port, its host key and a test command.
+// configuration, plugins, the backend's own checks; then, for a machine, its state file, its
+// workspace, its port, its host key and a test command.
 #include <fcntl.h>
 #include <unistd.h>
 
 #include "errors.hpp"
 #include "lifecycle/check_printer.hpp"
 #include "lifecycle/endpoint_checks.hpp"
+#include "lifecycle/failed_create.hpp"
 #include "lifecycle/verbs.hpp"
 #include "logging/logging.hpp"
 #include "options/host_options.hpp"
+#include "plugins/option_overlaps.hpp"
 #include "util/tcp_probe.hpp"
 
 namespace dpp::core {
@@ -23,6 +25,19 @@ const char* state_name(int32_t state) {
       case DPP_WORKSPACE_RUNNING: return "running";
       case DPP_WORKSPACE_FAILED: return "failed";
       default: return "unknown";
+   }
+}
+
+// The machine's workspace host key, when its state and credentials are usable ("" otherwise:
+// check_machine reports why).
+std::string pinned_host_key(Session& session) {
+   try {
+      session.machine();  // throws when the state is unusable
+      session.auth().prepare(false);
+      const char* key = session.auth().workspace_auth().host_public_key;
+      return key ? key : "";
+   } catch (const ProviderError&) {
+      return "";
    }
 }
 
@@ -43,23 +58,25 @@ void check_machine(Session& session, CheckPrinter& printer) {
                      "run `create` for this machine, or check MACHINE_FOLDER");
    else
       printer.report("machine state", DPP_CHECK_PASS, state->path(), "");
+   if (state->failed_create)
+      printer.report("last create", DPP_CHECK_FAIL, failed_create_message(*state),
+                     "see the create's log above the failure in DevPod, or run it again with --debug");
 
    dpp_workspace_info info{};
    try {
       info = session.backend().status(state->machine_id());
    } catch (const ProviderError& e) {
-      printer.report("workspace service", DPP_CHECK_FAIL, e.what(),
-                     "see the checks above for the server and token");
+      printer.report("workspace", DPP_CHECK_FAIL, e.what(), "see the backend's checks above");
       return;
    }
    const std::string detail = info.detail[0] ? std::string(" (") + info.detail + ")" : "";
    if (info.state == DPP_WORKSPACE_NOT_FOUND) {
-      printer.report("workspace service", DPP_CHECK_FAIL,
+      printer.report("workspace", DPP_CHECK_FAIL,
                      "the backend has no workspace " + state->machine_id() + detail,
                      "run `devpod up` (create) for it");
       return;
    }
-   printer.report("workspace service", info.state == DPP_WORKSPACE_RUNNING ? DPP_CHECK_PASS : DPP_CHECK_WARN,
+   printer.report("workspace", info.state == DPP_WORKSPACE_RUNNING ? DPP_CHECK_PASS : DPP_CHECK_WARN,
                   std::string("the backend reports it ") + state_name(info.state) + detail,
                   info.state == DPP_WORKSPACE_FAILED ? "run `devpod up` again: start redeploys it"
                                                      : "start it with `devpod up`");
@@ -75,12 +92,19 @@ void check_machine(Session& session, CheckPrinter& printer) {
                      "delete and recreate the workspace to make new ones");
       return;
    }
-   const Endpoint endpoint = endpoint_from_info(info, auth.user, auth.host_public_key);
+   Endpoint endpoint;
+   try {
+      endpoint = endpoint_from_info(info, session.backend().plugin(), auth.user, auth.host_public_key);
+   } catch (const ProviderError& e) {
+      printer.report("ssh user", DPP_CHECK_FAIL, e.what(), "change the backend's login user");
+      return;
+   }
    std::string probe_detail;
    if (probe_ssh_banner(endpoint.host, endpoint.port, 5000, probe_detail) != ProbeResult::ssh_banner) {
       printer.report(
           "ssh port", DPP_CHECK_FAIL, probe_detail,
-          "check that the port is published and not blocked by a firewall; see the deploy log in Dokploy");
+          "check that the port is published and not blocked by a firewall, and read the workspace's start-up "
+          "log on its platform (with Dokploy: the service's deployment log)");
       return;
    }
    printer.report("ssh port", DPP_CHECK_PASS, probe_detail, "");
@@ -140,11 +164,23 @@ int verb_doctor(Session& session, std::ostream& out) {
       throw ProviderError(kExitUsage, "doctor found " + std::to_string(printer.failures()) + " problem(s)");
    }
    printer.report("configuration", DPP_CHECK_PASS, "all options are valid", "");
-   offer_endpoint_checks(session, "");  // as in init: lets a backend check a host key it pins itself
+   // With a machine, the backend's checks may look at its workspace, probing its endpoint with
+   // the machine's pinned host key; without, a backend can only check a host key it pins itself.
+   offer_endpoint_checks(session, session.has_machine() ? pinned_host_key(session) : "");
    for (Session::Role role : {Session::Role::backend, Session::Role::transport, Session::Role::auth}) {
       const PluginLibrary& plugin = session.plugin(role);
       printer.report(std::string("plugin ") + plugin.id(), DPP_CHECK_PASS,
                      plugin.version() + " from " + plugin.file(), "");
+   }
+   for (const auto& overlap : find_option_overlaps(host_option_specs(), session.registry().load_all().loaded))
+      printer.report("option " + overlap.name, DPP_CHECK_WARN, overlap.message, "");
+   // The machine is bound first so that the backend's checks can look at it too (its shared
+   // ports' addresses); a state that cannot be loaded is reported by check_machine.
+   if (session.has_machine()) {
+      try {
+         session.machine();
+      } catch (const ProviderError&) {
+      }
    }
    dpp_error error = make_error();
    session.backend().check(&CheckPrinter::callback, &printer, error);

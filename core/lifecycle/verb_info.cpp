@@ -5,6 +5,7 @@
 #include "lifecycle/verbs.hpp"
 #include "options/host_options.hpp"
 #include "options/option_spec.hpp"
+#include "plugins/option_overlaps.hpp"
 
 namespace dpp::core {
 namespace {
@@ -74,6 +75,13 @@ int verb_plugins(Session& session, std::ostream& out, bool json) {
                             {"options", options}});
       }
       document["plugins"] = plugins;
+      nlohmann::json overlaps = nlohmann::json::array();
+      for (const auto& overlap : find_option_overlaps(host_option_specs(), listing.loaded))
+         overlaps.push_back({{"name", overlap.name},
+                             {"declared_by", {overlap.first, overlap.second}},
+                             {"clash", overlap.clash},
+                             {"message", overlap.message}});
+      document["option_overlaps"] = overlaps;
       nlohmann::json failed = nlohmann::json::array();
       for (const auto& [file, reason] : listing.failed) failed.push_back({{"file", file}, {"error", reason}});
       document["failed"] = failed;
@@ -93,6 +101,8 @@ int verb_plugins(Session& session, std::ostream& out, bool json) {
    }
    for (const auto& [file, reason] : listing.failed)
       out << "\nnot loaded: " << file << "\n  " << reason << '\n';
+   for (const auto& overlap : find_option_overlaps(host_option_specs(), listing.loaded))
+      out << "\nwarning: " << overlap.message << '\n';
    return listing.failed.empty() ? kExitOk : kExitFailure;
 }
 

@@ -3,6 +3,7 @@
 
 #include "errors.hpp"
 #include "lifecycle/endpoint_checks.hpp"
+#include "lifecycle/failed_create.hpp"
 #include "lifecycle/machine_lock.hpp"
 #include "lifecycle/verbs.hpp"
 #include "logging/logging.hpp"
@@ -24,6 +25,7 @@ void remember(Session& session, const Endpoint& endpoint) {
    state.auth_id = session.auth().plugin().id();
    state.transport_id = session.transport().plugin().id();
    state.unreachable_since_ms.reset();
+   state.failed_create.reset();
    state.save();
 }
 
@@ -45,6 +47,43 @@ void verify_endpoint(Session& session, const Endpoint& endpoint) {
                                          std::to_string(endpoint.port) + " does not answer SSH: " + message);
 }
 
+// What a create made must not outlive the host's failed check of it: the backend deletes it and
+// the state file goes, so that `status` says NotFound (not Busy for ever) and DevPod can create
+// it again. Unless the person asked to keep it for inspection.
+void roll_back_create(Session& session) {
+   MachineState& state = session.machine();
+   if (session.config().get_bool(kOptKeepFailed)) {
+      log().warn("keeping workspace {} for inspection ({}); `devpod delete` removes it", state.machine_id(),
+                 kOptKeepFailed);
+      return;
+   }
+   try {
+      session.backend().remove(state.machine_id(), /*keep_volumes=*/false);
+      state.remove();
+      log().info("deleted workspace {} again: the host could not use it", state.machine_id());
+   } catch (const std::exception& e) {
+      log().error(
+          "could not delete workspace {} after the failed create ({}); run `devpod delete` to remove it",
+          state.machine_id(), e.what());
+   }
+}
+
+// The host's checks of what create returned, then the record. A machine that answered before
+// (create is idempotent) is never rolled back: that would delete the person's work.
+Endpoint adopt_created(Session& session, const dpp_workspace_info& info, const dpp_workspace_auth& auth,
+                       bool answered_before) {
+   try {
+      const Endpoint endpoint =
+          endpoint_from_info(info, session.backend().plugin(), auth.user, auth.host_public_key);
+      verify_endpoint(session, endpoint);
+      remember(session, endpoint);
+      return endpoint;
+   } catch (...) {
+      if (!answered_before) roll_back_create(session);
+      throw;
+   }
+}
+
 // Loads everything a create/start needs: lock first, then credentials, endpoint checks.
 dpp_workspace_auth prepare_machine(Session& session, bool create_credentials) {
    session.machine();  // the auth plugin reads the machine's folder through the host
@@ -54,21 +93,17 @@ dpp_workspace_auth prepare_machine(Session& session, bool create_credentials) {
    return auth;
 }
 
-}  // namespace
-
-int verb_create(Session& session, std::ostream& out) {
-   session.configure({.backend = true, .transport = true, .auth = true});
+// Creates the workspace of a locked machine.
+void create_workspace(Session& session, std::ostream& out) {
    MachineState& state = session.machine();
-   MachineLock lock(state.folder());
    const auto started = std::chrono::steady_clock::now();
    const dpp_workspace_auth auth = prepare_machine(session, /*create_credentials=*/true);
    WorkspaceSpec spec(session.config(), state.machine_id(), auth);
    log().info("creating workspace {} with the {} backend (timeout {} s)", state.machine_id(),
               session.backend().plugin().id(), spec.get().timeout_ms / 1000);
+   const bool answered_before = state.endpoint.known();
    const dpp_workspace_info info = session.backend().create(spec.get());
-   const Endpoint endpoint = endpoint_from_info(info, auth.user, auth.host_public_key);
-   verify_endpoint(session, endpoint);
-   remember(session, endpoint);
+   const Endpoint endpoint = adopt_created(session, info, auth, answered_before);
    log().info("workspace {} is ready at {}@{}:{} ({:.1f} s)", state.machine_id(), endpoint.user,
               endpoint.host, endpoint.port, seconds_since(started));
    out << "DEVPOD_MACHINE_ID=" << state.machine_id() << '\n'
@@ -76,6 +111,20 @@ int verb_create(Session& session, std::ostream& out) {
        << "DEVPOD_MACHINE_PORT=" << endpoint.port << '\n'
        << "DEVPOD_MACHINE_USER=" << endpoint.user << '\n';
    out.flush();
+}
+
+}  // namespace
+
+int verb_create(Session& session, std::ostream& out) {
+   session.configure({.backend = true, .transport = true, .auth = true});
+   MachineState& state = session.machine();
+   MachineLock lock(state.folder());
+   try {
+      create_workspace(session, out);
+   } catch (const std::exception& e) {
+      record_failed_create(state, e.what());
+      throw;
+   }
    return kExitOk;
 }
 
@@ -88,7 +137,8 @@ int verb_start(Session& session) {
    WorkspaceSpec spec(session.config(), state.machine_id(), auth);
    log().info("starting workspace {}", state.machine_id());
    const dpp_workspace_info info = session.backend().start(spec.get());
-   const Endpoint endpoint = endpoint_from_info(info, auth.user, auth.host_public_key);
+   const Endpoint endpoint =
+       endpoint_from_info(info, session.backend().plugin(), auth.user, auth.host_public_key);
    verify_endpoint(session, endpoint);
    remember(session, endpoint);
    log().info("workspace {} runs again ({:.1f} s)", state.machine_id(), seconds_since(started));

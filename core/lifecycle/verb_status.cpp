@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "errors.hpp"
+#include "lifecycle/failed_create.hpp"
 #include "lifecycle/status_mapping.hpp"
 #include "lifecycle/verbs.hpp"
 #include "logging/logging.hpp"
@@ -31,7 +32,18 @@ int verb_status(Session& session, std::ostream& out) {
    std::optional<EarlySshProbe> early = early_probe(session);
    session.configure({.backend = true});
    MachineState& state = session.machine();
+   // Asked also after a failed create, so that a server that cannot answer is reported as ever.
    const dpp_workspace_info info = session.backend().status(state.machine_id());
+   if (state.failed_create) {
+      // Whatever the failed create left (a kept service, one whose SSH the host refused), the
+      // workspace was never handed to DevPod: NotFound makes DevPod run create again, which
+      // finds the machine's service by name and takes it over (no second one). Running would
+      // make DevPod try `command` on it until its agent timeout.
+      log().debug("{}", failed_create_message(state));
+      out << devpod_status_word(DevpodStatus::not_found) << '\n';
+      out.flush();
+      return kExitOk;
+   }
    bool answers = false;
    if (info.state == DPP_WORKSPACE_RUNNING) {
       std::string host = info.ssh_host[0] ? std::string(info.ssh_host) : state.endpoint.host;

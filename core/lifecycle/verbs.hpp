@@ -10,7 +10,8 @@
 
 namespace dpp::core {
 
-int verb_init(Session& session, std::ostream& out);
+// Prints the report of its checks to `out`, the checks that failed to `failures_out`.
+int verb_init(Session& session, std::ostream& out, std::ostream& failures_out);
 int verb_create(Session& session, std::ostream& out);
 int verb_delete(Session& session);
 int verb_start(Session& session);

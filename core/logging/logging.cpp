@@ -50,6 +50,40 @@ std::string json_escape(std::string_view text) {
    return out;
 }
 
+double seconds_since_start() {
+   return std::chrono::duration<double>(std::chrono::steady_clock::now() - kStart).count();
+}
+
+std::string level_name(spdlog::level::level_enum level) {
+   const auto name = spdlog::level::to_string_view(level);
+   return std::string(name.data(), name.size());
+}
+
+// "[   0.17s] info  dokploy: stopped devpod-m1"
+std::string text_line(spdlog::level::level_enum level, const std::string& origin, const std::string& text) {
+   char prefix[32];
+   std::snprintf(prefix, sizeof prefix, "[%7.2fs] %-5s ", seconds_since_start(), level_name(level).c_str());
+   return prefix + origin + ": " + text + "\n";
+}
+
+// "dokploy: stopped devpod-m1", "dokploy: warning: port 2222 is taken": DevPod adds the time and
+// its own level word (info for every line of create, start, stop and delete).
+std::string devpod_line(spdlog::level::level_enum level, const std::string& origin, const std::string& text) {
+   if (level == spdlog::level::info) return origin + ": " + text + "\n";
+   const std::string word = level == spdlog::level::warn ? "warning" : level_name(level);
+   return origin + ": " + word + ": " + text + "\n";
+}
+
+std::string json_line(const spdlog::details::log_msg& message, const std::string& origin,
+                      const std::string& text) {
+   const auto since_epoch =
+       std::chrono::duration_cast<std::chrono::milliseconds>(message.time.time_since_epoch()).count();
+   return "{\"time_ms\":" + std::to_string(since_epoch) +
+          ",\"elapsed_ms\":" + std::to_string(static_cast<long long>(seconds_since_start() * 1000)) +
+          ",\"level\":\"" + level_name(message.level) + "\",\"origin\":\"" + json_escape(origin) +
+          "\",\"msg\":\"" + json_escape(text) + "\"}\n";
+}
+
 // Writes each record as one write(2) so lines of concurrent processes do not interleave.
 class StderrSink final : public spdlog::sinks::base_sink<std::mutex> {
  public:
@@ -62,22 +96,10 @@ class StderrSink final : public spdlog::sinks::base_sink<std::mutex> {
       // and bytes that are not UTF-8 are escaped so that JSON lines stay JSON.
       const std::string text =
           printable_text(redact(std::string_view(message.payload.data(), message.payload.size())));
-      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - kStart).count();
-      const auto level = spdlog::level::to_string_view(message.level);
-      std::string line;
-      if (format_ == LogFormat::json) {
-         const auto since_epoch =
-             std::chrono::duration_cast<std::chrono::milliseconds>(message.time.time_since_epoch()).count();
-         line = "{\"time_ms\":" + std::to_string(since_epoch) +
-                ",\"elapsed_ms\":" + std::to_string(static_cast<long long>(elapsed * 1000)) +
-                ",\"level\":\"" + std::string(level.data(), level.size()) + "\",\"msg\":\"" +
-                json_escape(text) + "\"}\n";
-      } else {
-         char prefix[48];
-         std::snprintf(prefix, sizeof prefix, "[%7.2fs] %-5.*s ", elapsed, static_cast<int>(level.size()),
-                       level.data());
-         line = prefix + text + "\n";
-      }
+      const std::string origin(message.logger_name.data(), message.logger_name.size());
+      const std::string line = format_ == LogFormat::json     ? json_line(message, origin, text)
+                               : format_ == LogFormat::devpod ? devpod_line(message.level, origin, text)
+                                                              : text_line(message.level, origin, text);
       std::size_t written = 0;
       while (written < line.size()) {
          ssize_t n = ::write(STDERR_FILENO, line.data() + written, line.size() - written);
@@ -93,7 +115,8 @@ class StderrSink final : public spdlog::sinks::base_sink<std::mutex> {
 
 std::shared_ptr<spdlog::logger>& logger_instance() {
    static std::shared_ptr<spdlog::logger> instance = [] {
-      auto made = std::make_shared<spdlog::logger>("dpp", std::make_shared<StderrSink>(LogFormat::text));
+      auto made =
+          std::make_shared<spdlog::logger>(kHostLogOrigin, std::make_shared<StderrSink>(LogFormat::text));
       made->set_level(spdlog::level::info);
       return made;
    }();
@@ -103,7 +126,7 @@ std::shared_ptr<spdlog::logger>& logger_instance() {
 }  // namespace
 
 void configure_logging(int level, LogFormat format) {
-   auto made = std::make_shared<spdlog::logger>("dpp", std::make_shared<StderrSink>(format));
+   auto made = std::make_shared<spdlog::logger>(kHostLogOrigin, std::make_shared<StderrSink>(format));
    made->set_level(static_cast<spdlog::level::level_enum>(level));
    made->flush_on(spdlog::level::trace);
    logger_instance() = made;
@@ -130,6 +153,17 @@ std::string redact(std::string_view text) {
 
 spdlog::logger& log() {
    return *logger_instance();
+}
+
+void log_from(std::string_view origin, int level, std::string_view message) {
+   spdlog::logger& logger = log();
+   const auto spd_level = static_cast<spdlog::level::level_enum>(level);
+   if (!logger.should_log(spd_level)) return;
+   // The logger's own name is the host's: a record of its own carries the plugin's.
+   const spdlog::details::log_msg record(spdlog::string_view_t(origin.data(), origin.size()), spd_level,
+                                         spdlog::string_view_t(message.data(), message.size()));
+   for (const auto& sink : logger.sinks())
+      if (sink->should_log(spd_level)) sink->log(record);
 }
 
 }  // namespace dpp::core

@@ -147,7 +147,9 @@ ParsedValue parse_url(std::string_view raw) {
    const auto authority_end = rest.find_first_of("/?#");
    const std::string_view authority = rest.substr(0, authority_end);
    if (authority.find('@') != std::string_view::npos)
-      return bad("must not contain a user name or password; put the token in DOKPLOY_API_TOKEN");
+      return bad(
+          "must not contain a user name or password; give credentials in their own secret option "
+          "(with Dokploy: DOKPLOY_API_TOKEN)");
    if (authority_end != std::string_view::npos && rest[authority_end] != '/')
       return bad("must not have a query (?) or fragment (#)");
    if (rest.find_first_of("?#") != std::string_view::npos)
@@ -162,7 +164,8 @@ ParsedValue parse_url(std::string_view raw) {
       host = host.substr(1, close - 1);
       if (!after.empty()) {
          // At most 5 digits, as below: stoi would throw on a longer run of digits.
-         if (after.front() != ':' || !all_digits(after.substr(1)) || after.size() > 6) return bad("has a bad port");
+         if (after.front() != ':' || !all_digits(after.substr(1)) || after.size() > 6)
+            return bad("has a bad port");
          int port = std::stoi(std::string(after.substr(1)));
          if (port < 1 || port > 65535) return bad("has a port outside 1-65535");
       }
@@ -289,7 +292,7 @@ std::string option_type_expectation(const OptionSpec& spec) {
       case DPP_OPTION_NUMBER: return "a number such as 2 or 1.5";
       case DPP_OPTION_DURATION: return "a duration such as 90s, 10m or 1h30m";
       case DPP_OPTION_SIZE: return "a size such as 512m, 4g or 4GiB";
-      case DPP_OPTION_URL: return "an http:// or https:// URL such as https://dokploy.example.com";
+      case DPP_OPTION_URL: return "an http:// or https:// URL such as https://server.example.com";
       case DPP_OPTION_PORT: return "a TCP port from 1 to 65535";
       case DPP_OPTION_ENUM: {
          std::string values;

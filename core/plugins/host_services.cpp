@@ -191,7 +191,7 @@ void HostServices::log(const dpp_host* host, int32_t level, const char* message)
    const auto spd_level = static_cast<spdlog::level::level_enum>(level);
    try {
       if (!core::log().should_log(spd_level)) return;
-      core::log().log(spd_level, "{}: {}", context(host).plugin_id, sanitize_log_text(message));
+      core::log_from(context(host).plugin_id, level, sanitize_log_text(message));
    } catch (...) {
    }
 }

@@ -74,12 +74,19 @@ std::optional<std::string> MachineState::parse(const std::string& text) {
          endpoint.port = static_cast<uint16_t>(*port);
          endpoint.user = e.value("user", "");
          endpoint.host_key = e.value("host_key", "");
-         if (!printable_line(endpoint.host) || !printable_line(endpoint.user) || !printable_line(endpoint.host_key))
+         if (!printable_line(endpoint.host) || !printable_line(endpoint.user) ||
+             !printable_line(endpoint.host_key))
             return "its endpoint holds control characters";
       }
       if (document.contains("unreachable_since_ms")) {
          unreachable_since_ms = whole_number(document.at("unreachable_since_ms"));
          if (!unreachable_since_ms) return "its unreachable_since_ms is not a whole number";
+      }
+      if (document.contains("failed_create")) {
+         const json& failed = document.at("failed_create");
+         const std::optional<int64_t> at_ms = whole_number(failed.at("at_ms"));
+         if (!at_ms) return "its failed_create.at_ms is not a whole number";
+         failed_create = FailedCreate{*at_ms, failed.at("reason").get<std::string>()};
       }
       if (document.contains("plugins"))
          for (const auto& [plugin, values] : document.at("plugins").items())
@@ -104,6 +111,8 @@ std::string MachineState::serialize() const {
                               {"user", endpoint.user},
                               {"host_key", endpoint.host_key}};
    if (unreachable_since_ms) document["unreachable_since_ms"] = *unreachable_since_ms;
+   if (failed_create)
+      document["failed_create"] = {{"at_ms", failed_create->at_ms}, {"reason", failed_create->reason}};
    json plugins = json::object();
    for (const auto& [plugin, values] : plugin_values_) plugins[plugin] = values;
    document["plugins"] = plugins;

@@ -17,6 +17,12 @@ struct Endpoint {
    bool known() const { return !host.empty() && port != 0; }
 };
 
+// A create that did not finish: DevPod then still has the machine, and may run `command` on it.
+struct FailedCreate {
+   int64_t at_ms = 0;   // when it failed (ms since the epoch)
+   std::string reason;  // its error, one line
+};
+
 class MachineState {
  public:
    static constexpr int kFormatVersion = 1;
@@ -52,6 +58,8 @@ class MachineState {
    std::string auth_id;
    // When status first found the platform running but the endpoint silent (ms since epoch).
    std::optional<int64_t> unreachable_since_ms;
+   // Set when the last create failed, cleared when a create or start succeeds.
+   std::optional<FailedCreate> failed_create;
 
    // The serialized form (for tests and fuzzing).
    std::string serialize() const;

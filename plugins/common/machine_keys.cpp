@@ -24,8 +24,8 @@ OpensshKeyPair machine_key_pair(const sdk::Host& host, const std::string& name, 
    }
    if (!create)
       throw sdk::Error(DPP_E_NOT_FOUND, "this machine has no " + name + " in " + host.machine_folder() +
-                                            "; was the workspace created from another folder? Delete and "
-                                            "recreate it");
+                                            " (its create did not make one, or the file was removed); "
+                                            "delete and recreate the workspace");
    OpensshKeyPair pair = generate_ed25519(comment);
    // The private key first: a crash between the two writes leaves a key whose .pub is rebuilt.
    host.write_machine_file(name, pair.private_key);

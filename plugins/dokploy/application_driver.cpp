@@ -11,10 +11,6 @@ namespace {
 
 using dpp::sdk::Error;
 
-std::string volume_name(const std::string& app_name, const std::string& volume) {
-   return app_name + "_" + volume;
-}
-
 Poco::Dynamic::Var text_or_null(const std::optional<std::string>& value) {
    return value ? Poco::Dynamic::Var(*value) : json::null();
 }
@@ -94,7 +90,7 @@ ServiceView ApplicationDriver::create(const Placement& placement, const Workspac
                                       const Features& features) {
    if (plan.spec.privileged())
       api_.host().warn(
-          "dokploy: ", plan.spec.machine_id,
+          plan.spec.machine_id,
           " asks for a privileged container (Docker inside the workspace), which Swarm services "
           "cannot run; Docker will not work in it. Use DOKPLOY_SERVICE_TYPE=compose for dev containers.");
    Poco::JSON::Object body = json::body();
@@ -119,7 +115,7 @@ bool ApplicationDriver::converge(const ServiceView& view, const WorkspacePlan& p
    } catch (const ApiError& e) {
       if (!e.uncertain()) throw;
       // A port or mount whose creation may or may not have happened: read the row, finish the rest.
-      api_.host().debug("dokploy: ", e.what(), "; reading the application again before finishing it");
+      api_.host().debug(e.what(), "; reading the application again before finishing it");
       const std::optional<ServiceView> again = one(view.id);
       if (!again)
          throw Error(DPP_E_NOT_FOUND, "application " + view.name + " disappeared while being configured");
@@ -212,7 +208,7 @@ bool ApplicationDriver::converge_once(const ServiceView& view, const WorkspacePl
    const std::string app_name = view.app_name;
    const std::vector<json::Object> mounts = json::objects(json::array(row, "mounts"));
    for (const auto& volume : spec.volumes) {
-      const std::string wanted = volume_name(app_name, volume.name);
+      const std::string wanted = docker_volume_name(app_name, volume.name);
       json::Object existing;
       for (const json::Object& mount : mounts)
          if (json::text(mount, "mountPath") == volume.mount_path) existing = mount;
@@ -257,7 +253,7 @@ void ApplicationDriver::stop(const std::string& id) {
    api_.mutate("application.stop", body, Repeat::safe);
 }
 
-bool ApplicationDriver::remove(const std::string& id, const std::string& app_name, bool keep_volumes) {
+bool ApplicationDriver::remove(const std::string& id, bool) {
    Poco::JSON::Object body = json::body();
    body.set("applicationId", id);
    try {
@@ -266,24 +262,31 @@ bool ApplicationDriver::remove(const std::string& id, const std::string& app_nam
       if (!e.not_found()) throw;
       return false;
    }
-   // `docker service rm` leaves named volumes behind and Dokploy has no call to remove them.
-   if (!keep_volumes)
-      api_.host().warn("dokploy: the Swarm service is gone, but Docker keeps its named volumes (",
-                       app_name.empty() ? std::string("<appName>") : app_name,
-                       "_*) on the server; remove them there with `docker volume rm` when no longer needed");
    return true;
+}
+
+std::vector<SwarmTask> ApplicationDriver::tasks(const ServiceView& view) {
+   QueryParams params = {{"appName", view.app_name}};
+   if (!view.server_id.empty()) params.emplace_back("serverId", view.server_id);
+   std::vector<SwarmTask> out;
+   for (const json::Object& task :
+        json::objects(json::as_array(api_.query("docker.getServiceContainersByAppName", params)))) {
+      // Dokploy strips "Error: " from "Error: {{.Error}}", which leaves "Error:" when there is none.
+      std::string error = json::text(task, "error");
+      if (error == "Error:") error.clear();
+      out.push_back(
+          {json::text(task, "name"), json::text(task, "state"), json::text(task, "currentState"), error});
+   }
+   return out;
 }
 
 std::string ApplicationDriver::container_state(const ServiceView& view) {
    if (view.app_name.empty()) return "";
    try {
-      QueryParams params = {{"appName", view.app_name}};
-      if (!view.server_id.empty()) params.emplace_back("serverId", view.server_id);
-      const json::Array tasks = json::as_array(api_.query("docker.getServiceContainersByAppName", params));
       std::string out;
-      for (const json::Object& task : json::objects(tasks)) {
-         out += (out.empty() ? "" : ", ") + json::text(task, "name") + " " + json::text(task, "currentState");
-         if (!json::text(task, "error").empty()) out += " (" + json::text(task, "error") + ")";
+      for (const SwarmTask& task : tasks(view)) {
+         out += (out.empty() ? "" : ", ") + task.name + " " + task.current_state;
+         if (!task.error.empty()) out += " (" + task.error + ")";
       }
       return out.empty() ? "Swarm shows no task for it" : "tasks: " + out;
    } catch (const dpp::sdk::Error&) {

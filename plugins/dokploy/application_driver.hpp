@@ -7,6 +7,15 @@
 
 namespace dpp::dokploy {
 
+// One line of `docker service ps` as docker.getServiceContainersByAppName gives it.
+struct SwarmTask {
+   std::string name;
+   std::string desired_state;  // "running", "shutdown" (lower case)
+   std::string current_state;  // "Running 5 minutes ago", "Rejected 3 seconds ago"
+   std::string error;
+   bool running() const { return current_state.starts_with("Running"); }
+};
+
 class ApplicationDriver final : public ServiceDriver {
  public:
    using ServiceDriver::ServiceDriver;
@@ -18,8 +27,14 @@ class ApplicationDriver final : public ServiceDriver {
    void deploy(const std::string& id, const std::string& title) override;
    void start(const std::string& id) override;
    void stop(const std::string& id) override;
-   bool remove(const std::string& id, const std::string& app_name, bool keep_volumes) override;
+   bool remove(const std::string& id, bool keep_volumes) override;
+   // Dokploy's application.delete runs `docker service rm`, which leaves the named volumes to
+   // Docker, and no Dokploy call removes them (packages/server/src/utils/docker/utils.ts,
+   // removeService ignores its deleteVolumes argument).
+   bool removes_volumes() const override { return false; }
    std::string container_state(const ServiceView& view) override;
+   // The service's Swarm tasks (none when it has no Swarm service); throws ApiError.
+   std::vector<SwarmTask> tasks(const ServiceView& view);
 
    static ServiceView view_of(const json::Object& row);
 

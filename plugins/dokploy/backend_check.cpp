@@ -1,5 +1,11 @@
-// check(): one line per thing `init` and `doctor` must prove, each saying exactly what to fix.
+// check(): one line per thing `init` and `doctor` must prove, each saying exactly what to fix;
+// with a machine (doctor), what Dokploy shows of its workspace.
+#include <chrono>
+#include <set>
+
 #include "dokploy_backend.hpp"
+#include "ingress_watch.hpp"
+#include "service_naming.hpp"
 #include "tls_context.hpp"
 
 namespace dpp::dokploy {
@@ -8,6 +14,10 @@ using dpp::sdk::CheckReport;
 using dpp::sdk::Error;
 
 namespace {
+
+// doctor's look at an ingress-published port: refused this many times, a second apart, while the
+// task runs. The workspace has had its create to start; a port that refuses now does not route.
+constexpr int kDoctorProbes = 3;
 
 std::string reachability_fix(dpp_status status, const std::string& detail, const Settings& settings) {
    if (detail.find("TLS") != std::string::npos)
@@ -20,6 +30,19 @@ std::string reachability_fix(dpp_status status, const std::string& detail, const
              settings.server.text + ")";
    return "check DOKPLOY_SERVER_URL (" + settings.server.text +
           ": scheme, host and port) and that Dokploy runs and is reachable from this machine";
+}
+
+// One key exchange with hostname:port through the host's transport: DPP_OK, or the status and
+// the reason of what answered instead.
+dpp_status probe_endpoint_once(const dpp::sdk::Host& host, const std::string& hostname, uint16_t port,
+                               std::string& reason) {
+   try {
+      host.check_endpoint(hostname, port, "", 5000);
+      return DPP_OK;
+   } catch (const Error& e) {
+      reason = e.what();
+      return e.status();
+   }
 }
 
 }  // namespace
@@ -72,8 +95,9 @@ void DokployBackend::check(CheckReport& report) {
    }
 
    const Features& f = *features_;
+   std::optional<ProjectIndex> index_seen;
    try {
-      const ProjectIndex index = fetch_index();
+      const ProjectIndex& index = index_seen.emplace(fetch_index());
       const auto projects = index.named(settings_.project_name);
       if (settings_.environment_name && !f.environments)
          report.warn(
@@ -152,6 +176,108 @@ void DokployBackend::check(CheckReport& report) {
    report.pass("SSH endpoint", "workspaces answer SSH at " + host + ", ports " +
                                    std::to_string(settings_.port_low) + "-" +
                                    std::to_string(settings_.port_high));
+   if (index_seen)
+      check_leftover_volumes(report, *index_seen);
+   else
+      report.skip("leftover volumes", "not checked: the projects could not be listed");
+   if (!host_.machine_id().empty()) check_publishing(report);
+   check_sharing(report);
+}
+
+// Volumes named like a workspace's ("devpod-<machine>-xxxxxx_<volume>") whose machine has no
+// service in any project this key sees: what `delete` of an application workspace leaves.
+void DokployBackend::check_leftover_volumes(CheckReport& report, const ProjectIndex& index) {
+   const std::string how_to_find =
+       "on the server, `docker volume ls --filter name=devpod-` lists workspace volumes; those of "
+       "deleted workspaces can go with `docker volume rm`";
+   QueryParams params;
+   if (settings_.server_id) params.emplace_back("serverId", *settings_.server_id);
+   json::Array listed;
+   try {
+      listed = json::as_array(api_->query("dockerVolume.getVolumes", params));
+   } catch (const ApiError& e) {
+      if (e.status() == DPP_E_CANCELLED) throw;
+      const std::string why =
+          e.not_found() ? "this Dokploy cannot list Docker volumes (no dockerVolume.getVolumes)"
+          : e.http_status() == 401 || e.http_status() == 403
+              ? "this API key may not read Docker on the server (Dokploy's docker permission)"
+              : std::string("listing Docker volumes failed: ") + e.what();
+      report.skip("leftover volumes", why + "; " + how_to_find);
+      return;
+   }
+   std::set<std::string> live;
+   for (const IndexedService& service : index.services())
+      if (const auto parsed = parse_service_name(service.name)) live.insert(parsed->machine_id);
+   std::vector<std::string> left;
+   for (const json::Object& volume : json::objects(listed)) {
+      const std::string name = json::text(volume, "Name");
+      const auto machine = volume_machine_id(name);
+      if (machine && !live.count(*machine)) left.push_back(name);
+   }
+   if (left.empty()) {
+      report.pass("leftover volumes", "no workspace volume outlived its workspace on the server");
+      return;
+   }
+   std::string names, command = "docker volume rm";
+   for (const std::string& name : left) {
+      names += (names.empty() ? "" : ", ") + name;
+      command += " " + name;
+   }
+   report.warn(
+       "leftover volumes",
+       std::to_string(left.size()) + " volume(s) of deleted workspaces remain on the server: " + names,
+       "if their files are not needed, run on the server: " + command);
+}
+
+void DokployBackend::check_publishing(CheckReport& report) {
+   const std::string name = "SSH port publishing";
+   std::optional<ServiceView> view;
+   try {
+      view = locate(host_.machine_id(), /*full_row=*/true).view;
+   } catch (const Error& e) {
+      report.fail(name, e.what(), "see the checks above for the server and token", e.status());
+      return;
+   }
+   if (!view || view->kind != ServiceKind::application || view->status != "done") return;
+   const auto parsed = parse_service_name(view->name);
+   if (!parsed || !published_through_ingress(*view, parsed->port)) {
+      report.pass(name, view->name + " publishes its SSH port on the node that runs it (host mode)");
+      return;
+   }
+   const std::string ssh_host = ssh_host_for(view->server_ip);
+   const std::string where = ssh_host + ":" + std::to_string(parsed->port);
+   std::string task;
+   try {
+      for (const SwarmTask& candidate : application_->tasks(*view))
+         if (candidate.running()) task = candidate.current_state;
+   } catch (const Error& e) {
+      report.skip(name, "cannot read the Swarm tasks of " + view->name + ": " + e.what());
+      return;
+   }
+   if (task.empty()) {
+      report.skip(name, "no Swarm task of " + view->name + " runs now, so " + where + " cannot be checked");
+      return;
+   }
+   std::string reason;
+   for (int probe = 1;; ++probe) {
+      const dpp_status status = probe_endpoint_once(host_, ssh_host, parsed->port, reason);
+      if (status == DPP_OK || status == DPP_E_HOST_KEY_MISMATCH) {
+         report.pass(name, view->name + "'s SSH port " + where + " is forwarded by Swarm's routing mesh");
+         return;
+      }
+      if (!connection_refused(status, reason)) {
+         report.skip(name, "cannot tell whether Swarm's routing mesh forwards " + where + ": " + reason);
+         return;
+      }
+      if (probe == kDoctorProbes) break;
+      if (!sleep_unless_cancelled(host_, std::chrono::seconds(1))) return;
+   }
+   report.fail(name,
+               view->name + " runs (its Swarm task: " + task + ") but " + where +
+                   ", published through Swarm's routing mesh (ingress mode), refused " +
+                   std::to_string(kDoctorProbes) +
+                   " connections in a row: the mesh does not forward on this server",
+               unrouted_ingress_fix(/*running_workspace=*/true), DPP_E_REMOTE);
 }
 
 }  // namespace dpp::dokploy

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 
+#include "deploy_failure.hpp"
 #include "dokploy_backend.hpp"
 #include "port_allocator.hpp"
 #include "service_naming.hpp"
@@ -36,6 +37,21 @@ class SpecDeadline {
 
 WorkspacePlan plan_for(const WorkspaceSpec& spec, uint16_t port, const Settings& settings) {
    return WorkspacePlan{spec, port, service_name(spec.machine_id, port), settings.docker_privileges};
+}
+
+// What Docker calls the service's named volumes (remembered so that delete can name them).
+std::vector<std::string> volume_names(const std::string& app_name, const WorkspaceSpec& spec) {
+   std::vector<std::string> names;
+   for (const auto& volume : spec.volumes) names.push_back(docker_volume_name(app_name, volume.name));
+   return names;
+}
+
+// What a deployment log must never show: the values the workspace's environment carries (its
+// host key, the authorized key or password hash).
+std::vector<std::string> secret_values(const WorkspaceSpec& spec) {
+   std::vector<std::string> values;
+   for (const auto& [name, value] : spec.env) values.push_back(value);
+   return values;
 }
 
 }  // namespace
@@ -72,14 +88,14 @@ Placement DokployBackend::ensure_placement(const ProjectIndex& first_index) {
          body.set("projectId", placement.project_id);
          try {
             const json::Object env = json::as_object(api_->mutate("environment.create", body, Repeat::once));
-            host_.info("dokploy: created environment '", *settings_.environment_name, "' in project ",
+            host_.info("created environment '", *settings_.environment_name, "' in project ",
                        settings_.project_name);
             placement.environment_id = json::text(env, "environmentId");
             if (!placement.environment_id.empty()) return placement;
             // An answer without the row: the next project.all shows the environment.
          } catch (const ApiError& e) {
             if (!e.uncertain() || attempt >= kMaxCreateAttempts) throw;
-            host_.warn("dokploy: ", e.what(), "; checking whether the environment was made anyway");
+            host_.warn(e.what(), "; checking whether the environment was made anyway");
          }
       } else {
          Poco::JSON::Object body = json::body();
@@ -92,7 +108,7 @@ Placement DokployBackend::ensure_placement(const ProjectIndex& first_index) {
                 json::has(answer, "project") ? json::object(answer, "project") : answer;
             placement.project_id = json::text(project, "projectId");
             placement.environment_id = json::text(json::object(answer, "environment"), "environmentId");
-            host_.info("dokploy: created project ", settings_.project_name);
+            host_.info("created project ", settings_.project_name);
             // Concurrent first creates may each make the project. All of them use the oldest, and
             // whoever made a younger one removes it again while it is still empty.
             index = fetch_index();
@@ -106,16 +122,16 @@ Placement DokployBackend::ensure_placement(const ProjectIndex& first_index) {
                remove.set("projectId", placement.project_id);
                try {
                   api_->mutate("project.remove", remove, Repeat::safe);
-                  host_.info("dokploy: another create made project ", settings_.project_name,
+                  host_.info("another create made project ", settings_.project_name,
                              " first; removed the duplicate");
                } catch (const ApiError& e) {
-                  host_.debug("dokploy: could not remove the duplicate project: ", e.what());
+                  host_.debug("could not remove the duplicate project: ", e.what());
                }
             }
             continue;
          } catch (const ApiError& e) {
             if (!e.uncertain() || attempt >= kMaxCreateAttempts) throw;
-            host_.warn("dokploy: ", e.what(), "; checking whether the project was made anyway");
+            host_.warn(e.what(), "; checking whether the project was made anyway");
          }
       }
       index = fetch_index();
@@ -131,7 +147,7 @@ ServiceView DokployBackend::create_service(ServiceDriver& kind_driver, const Pla
          return view;
       } catch (const ApiError& e) {
          if (!e.uncertain() || attempt >= kMaxCreateAttempts) throw;
-         host_.warn("dokploy: ", e.what(), "; checking whether the service was made anyway");
+         host_.warn(e.what(), "; checking whether the service was made anyway");
       }
       api_->wait_for_late_writes();  // a create that lands late would be a duplicate
       const ProjectIndex index = fetch_index();
@@ -154,40 +170,87 @@ uint16_t DokployBackend::reallocate_port(const std::string& machine_id, const st
    return choose_port(machine_id, settings_.port_low, settings_.port_high, taken);
 }
 
+std::string DokployBackend::port_conflict(const DeployFailure& failure, const ServiceView& view,
+                                          uint16_t port) {
+   for (const std::string& line : failure.log_lines)
+      if (is_port_conflict(line)) return line;
+   if (is_port_conflict(failure.error_message)) return failure.error_message;
+   // Without a log (Dokploy before deployment.readLogs), a concurrent create that took the port is
+   // still visible: its service's name claims it.
+   if (failure.log_lines.empty() && fetch_index().ports_in_use(view.id).count(port))
+      return "the deploy failed and another workspace's service claims the port";
+   return "";
+}
+
 void DokployBackend::discard_failed(ServiceDriver& kind_driver, const ServiceView& view,
                                     const WorkspaceSpec& spec, MachineRecord& record) {
    if (spec.keep_failed()) {
-      host_.warn("dokploy: keeping the failed service '", view.name,
-                 "' for inspection (DOKPLOY_KEEP_FAILED)");
+      host_.warn("keeping the failed service '", view.name, "' for inspection (DOKPLOY_KEEP_FAILED)");
       return;
    }
    DokployApi::CleanupScope cleanup(*api_);
    try {
-      kind_driver.remove(view.id, view.app_name, /*keep_volumes=*/false);
+      kind_driver.remove(view.id, /*keep_volumes=*/false);
       MachineRecord::forget(host_);
       record = MachineRecord{};
-      host_.info("dokploy: deleted the failed service '", view.name, "'");
+      report_removal({"the failed service '" + view.name + "'", view.app_name + "_",
+                      volume_names(view.app_name, spec), kind_driver.removes_volumes(),
+                      /*keep_volumes=*/false});
    } catch (const std::exception& e) {
-      host_.error("dokploy: could not delete the failed service '", view.name, "' (", e.what(),
+      host_.error("could not delete the failed service '", view.name, "' (", e.what(),
                   "); delete it in Dokploy or run `devpod delete`");
    }
 }
 
+bool DokployBackend::share_ports(ServiceDriver& kind_driver, ServiceView& view, const std::string& machine_id,
+                                 MachineRecord& record) {
+   SharedAddresses shared(*api_, settings_.sharing);
+   for (int attempt = 1;; ++attempt) {
+      try {
+         const SharedAddresses::Outcome outcome =
+             shared.converge(view, machine_id, [this]() -> const Features& { return features(); });
+         record.addresses = outcome.addresses;
+         // After an unknown outcome something may have changed before the answer was lost.
+         return view.kind == ServiceKind::compose && (outcome.changed || attempt > 1);
+      } catch (const ApiError& e) {
+         if (!e.uncertain() || attempt >= kMaxCreateAttempts) throw;
+         host_.warn(e.what(), "; reading the domains of ", view.name, " again");
+      }
+      api_->wait_for_late_writes();  // a domain.create that lands late would be a duplicate
+      std::optional<ServiceView> again = kind_driver.one(view.id);
+      if (!again)
+         throw Error(DPP_E_NOT_FOUND, "service " + view.name + " disappeared while its domains were made");
+      view = std::move(*again);
+   }
+}
+
+void DokployBackend::report_addresses(const std::vector<SharedAddress>& addresses) const {
+   for (const SharedAddress& address : addresses)
+      host_.info("port ", address.port, " is shared at ", address.url);
+   if (addresses.empty()) return;
+   if (settings_.sharing.forward_auth)
+      host_.info("the shared addresses ask for Dokploy's single sign-on first (forward auth)");
+   else
+      host_.warn(
+          "the shared addresses are public: anyone who knows them reaches the app, unless "
+          "the app itself asks for a login (docs/devpod.md, \"Share ports\")");
+}
+
 WorkspaceInfo DokployBackend::create(const WorkspaceSpec& spec) {
    WorkspacePlan::validate(spec);
+   plan_addresses(settings_.sharing, spec.machine_id);  // bad host names fail before any request
    SpecDeadline deadline(*api_, spec.timeout_ms);
    const Stopwatch clock;
    const Features& f = features();
-   host_.info("dokploy: creating ", spec.machine_id, " on ", settings_.server.text, " (Dokploy ",
-              f.version.text(), ")");
+   host_.info("creating ", spec.machine_id, " on ", settings_.server.text, " (Dokploy ", f.version.text(),
+              ")");
    Located found = locate(spec.machine_id, /*full_row=*/true);
    if (found.view) {
       ServiceDriver& existing = driver(found.view->kind);
       if ((existing.kind() == ServiceKind::compose) != (settings_.service_type == ServiceType::compose))
-         host_.warn("dokploy: ", spec.machine_id, " already exists as a ", kind_name(existing.kind()),
+         host_.warn(spec.machine_id, " already exists as a ", kind_name(existing.kind()),
                     " service; keeping it (delete the workspace to change DOKPLOY_SERVICE_TYPE)");
-      host_.info("dokploy: ", found.view->name, " exists (", found.view->status, "); converging it (",
-                 clock.text(), ")");
+      host_.info(found.view->name, " exists (", found.view->status, "); converging it (", clock.text(), ")");
       MachineRecord record = found.record.value_or(MachineRecord{});
       return bring_up(existing, *found.view, spec, Mode::create, /*fresh=*/false, record, clock);
    }
@@ -200,13 +263,14 @@ WorkspaceInfo DokployBackend::create(const WorkspaceSpec& spec) {
    const WorkspacePlan plan = plan_for(spec, port, settings_);
    MachineRecord record;
    ServiceView view = create_service(kind_driver, placement, plan, record);
-   host_.info("dokploy: created ", kind_name(kind_driver.kind()), " service '", view.name, "' (",
-              view.app_name, ", ", clock.text(), ")");
+   host_.info("created ", kind_name(kind_driver.kind()), " service '", view.name, "' (", view.app_name, ", ",
+              clock.text(), ")");
    try {
       // Remember it at once: a killed create must not lose track of what it made.
       const bool duplicate = record.duplicate_possible;
       record = record_for(view, port, settings_.ssh_host.value_or(""));
       record.duplicate_possible = duplicate;
+      record.volumes = volume_names(view.app_name, spec);
       record.save(host_);
       return bring_up(kind_driver, view, spec, Mode::create, /*fresh=*/true, record, clock);
    } catch (...) {
@@ -217,6 +281,7 @@ WorkspaceInfo DokployBackend::create(const WorkspaceSpec& spec) {
 
 WorkspaceInfo DokployBackend::start(const WorkspaceSpec& spec) {
    WorkspacePlan::validate(spec);
+   plan_addresses(settings_.sharing, spec.machine_id);
    SpecDeadline deadline(*api_, spec.timeout_ms);
    const Stopwatch clock;
    Located found = locate(spec.machine_id, /*full_row=*/true);
@@ -235,7 +300,9 @@ WorkspaceInfo DokployBackend::bring_up(ServiceDriver& kind_driver, ServiceView v
    std::set<uint16_t> avoid;
    uint16_t port = 0;
    if (auto parsed = parse_service_name(view.name)) port = parsed->port;
-   bool apply_plan = mode == Mode::create;
+   // start brings the workspace up with the options as they are now (a DOKPLOY_SSH_PUBLISH_MODE
+   // changed since create, say); it leaves alone a deploy that is under way.
+   bool apply_plan = mode == Mode::create || view.status != "running";
    if (port == 0) {
       port = reallocate_port(spec.machine_id, view.id, avoid);
       apply_plan = true;
@@ -249,7 +316,7 @@ WorkspaceInfo DokployBackend::bring_up(ServiceDriver& kind_driver, ServiceView v
                                          std::to_string(kMaxPortMoves) + " other ports (last: " + why +
                                          "); check DOKPLOY_SSH_HOST and "
                                          "DOKPLOY_SSH_PORT_RANGE");
-      host_.warn("dokploy: port ", port, " belongs to something else (", why, "); moving ", spec.machine_id,
+      host_.warn("port ", port, " belongs to something else (", why, "); moving ", spec.machine_id,
                  " to another port");
       avoid.insert(port);
       port = reallocate_port(spec.machine_id, view.id, avoid);
@@ -258,6 +325,12 @@ WorkspaceInfo DokployBackend::bring_up(ServiceDriver& kind_driver, ServiceView v
    };
    // From here the service exists, so the workspace can be told which one it is.
    const WorkspaceSpec identified = with_service_identity(spec, view.kind, view.id);
+   // Before the deploy: a compose service's deploy is what applies its domains.
+   if (share_ports(kind_driver, view, spec.machine_id, record)) must_deploy = true;
+   const auto ready = [&](WorkspaceInfo info) {
+      report_addresses(record.addresses);
+      return info;
+   };
    while (true) {
       const WorkspacePlan plan = plan_for(identified, port, settings_);
       if (apply_plan && kind_driver.converge(view, plan, features())) must_deploy = true;
@@ -266,6 +339,8 @@ WorkspaceInfo DokployBackend::bring_up(ServiceDriver& kind_driver, ServiceView v
          MachineRecord updated = record_for(view, port, ssh_host);
          updated.name = plan.name;
          updated.duplicate_possible = record.duplicate_possible;
+         updated.volumes = volume_names(view.app_name, spec);
+         updated.addresses = record.addresses;
          return updated;
       }();
       record.save(host_);
@@ -277,26 +352,26 @@ WorkspaceInfo DokployBackend::bring_up(ServiceDriver& kind_driver, ServiceView v
             std::string reason;
             const auto seen = monitor.probe_endpoint(ssh_host, port, reason);
             if (seen == EndpointResult::answers) {
-               host_.info("dokploy: ", view.name, " already runs and answers at ", ssh_host, ":", port, " (",
-                          clock.text(), ")");
-               return info_for("done", plan.name, ssh_host, port, "");
+               host_.info(view.name, " already runs and answers at ", ssh_host, ":", port, " (", clock.text(),
+                          ")");
+               return ready(info_for("done", plan.name, ssh_host, port, ""));
             }
             if (seen == EndpointResult::other_host_key) {
                move_port(ssh_host + ":" + std::to_string(port) + " answers with another host key");
                continue;
             }
-            host_.info("dokploy: ", view.name, " is deployed but ", ssh_host, ":", port, " does not answer (",
-                       reason, "); deploying it again");
+            host_.info(view.name, " is deployed but ", ssh_host, ":", port, " does not answer (", reason,
+                       "); deploying it again");
             deploy_now = true;
          } else if (view.status == "running") {
             follow_running = true;
          } else if (view.status == "idle" && mode == Mode::start) {
             try {
                kind_driver.start(view.id);
-               host_.info("dokploy: started ", view.name, " (", clock.text(), ")");
+               host_.info("started ", view.name, " (", clock.text(), ")");
             } catch (const ApiError& e) {
                if (e.status() == DPP_E_CANCELLED || e.status() == DPP_E_TIMEOUT) throw;
-               host_.info("dokploy: starting ", view.name, " failed (", e.what(), "); deploying it instead");
+               host_.info("starting ", view.name, " failed (", e.what(), "); deploying it instead");
                deploy_now = true;
             }
          } else {
@@ -308,20 +383,24 @@ WorkspaceInfo DokployBackend::bring_up(ServiceDriver& kind_driver, ServiceView v
          DeployResult result = monitor.deploy(view, deploy_now, title);
          view = result.view;
          if (!result.succeeded) {
-            if (is_port_conflict(result.error) && moves < kMaxPortMoves) {
-               move_port(result.error);
+            const DeployFailure failure = read_deploy_failure(*api_, view, result.failed, secret_values(spec),
+                                                              features().version.text());
+            if (const std::string conflict = port_conflict(failure, view, port);
+                !conflict.empty() && moves < kMaxPortMoves) {
+               move_port(conflict);
                continue;
             }
-            const std::string containers = kind_driver.container_state(view);
-            throw Error(DPP_E_REMOTE, "the deploy of '" + view.name + "' failed: " + result.error +
-                                          (containers.empty() ? "" : " (" + containers + ")"));
+            throw Error(DPP_E_REMOTE, "the deploy of '" + view.name + "' failed" +
+                                          failure.describe(kind_driver.container_state(view)));
          }
-         host_.info("dokploy: deployed ", view.name, " (", clock.text(), ")");
+         host_.info("deployed ", view.name, " (", clock.text(), ")");
       }
       must_deploy = false;
 
-      const EndpointResult endpoint = monitor.wait_for_endpoint(view, ssh_host, port);
-      if (endpoint == EndpointResult::answers) return info_for("done", plan.name, ssh_host, port, "");
+      IngressWatch ingress(host_, *application_, view, port,
+                           std::chrono::milliseconds(settings_.poll_interval_ms));
+      const EndpointResult endpoint = monitor.wait_for_endpoint(view, ssh_host, port, &ingress);
+      if (endpoint == EndpointResult::answers) return ready(info_for("done", plan.name, ssh_host, port, ""));
       move_port(ssh_host + ":" + std::to_string(port) + " answers with another host key");
    }
 }

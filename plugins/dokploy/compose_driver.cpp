@@ -86,7 +86,7 @@ void ComposeDriver::stop(const std::string& id) {
    api_.mutate("compose.stop", body, Repeat::safe);
 }
 
-bool ComposeDriver::remove(const std::string& id, const std::string&, bool keep_volumes) {
+bool ComposeDriver::remove(const std::string& id, bool keep_volumes) {
    Poco::JSON::Object body = json::body();
    body.set("composeId", id);
    // `docker compose down`, with -v unless the volumes are to be kept.

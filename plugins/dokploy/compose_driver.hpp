@@ -17,7 +17,9 @@ class ComposeDriver final : public ServiceDriver {
    void deploy(const std::string& id, const std::string& title) override;
    void start(const std::string& id) override;
    void stop(const std::string& id) override;
-   bool remove(const std::string& id, const std::string& app_name, bool keep_volumes) override;
+   bool remove(const std::string& id, bool keep_volumes) override;
+   // `docker compose down --volumes` (Dokploy's compose.delete with deleteVolumes).
+   bool removes_volumes() const override { return true; }
    std::string container_state(const ServiceView& view) override;
 
    static ServiceView view_of(const json::Object& row);

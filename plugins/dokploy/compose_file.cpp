@@ -14,8 +14,10 @@ std::string docker_privileges(DockerPrivileges privileges) {
       case DockerPrivileges::capabilities: break;
    }
    // Mounts and namespaces (SYS_ADMIN), its bridge and iptables (NET_ADMIN), device nodes of
-   // images (MKNOD), debuggers (SYS_PTRACE); no seccomp or AppArmor filter, /proc and /sys not
-   // masked, a private /run, and the cgroup hierarchy writable for the containers it makes.
+   // images (MKNOD), debuggers (SYS_PTRACE); no seccomp or AppArmor filter, a private /run, and
+   // the cgroup hierarchy writable for the containers it makes. Not `systempaths=unconfined`:
+   // the docker CLI translates it, the Engine API (and so Compose) refuses it, and dockerd
+   // runs containers without it.
    return "    cap_add:\n"
           "      - \"SYS_ADMIN\"\n"
           "      - \"NET_ADMIN\"\n"
@@ -24,7 +26,6 @@ std::string docker_privileges(DockerPrivileges privileges) {
           "    security_opt:\n"
           "      - \"seccomp=unconfined\"\n"
           "      - \"apparmor=unconfined\"\n"
-          "      - \"systempaths=unconfined\"\n"
           "    tmpfs:\n"
           "      - \"/run\"\n";
 }
@@ -37,7 +38,7 @@ std::string compose_file(const WorkspacePlan& plan) {
    out += "# DevPod workspace " + spec.machine_id +
           ", written by dokploy-provider: the next create replaces any edit.\n";
    out += "services:\n";
-   out += "  workspace:\n";
+   out += "  " + std::string(kComposeServiceName) + ":\n";
    out += "    image: " + yaml_quoted(spec.image) + "\n";
    if (!spec.command.empty()) {
       // Setting the entrypoint also clears the image's CMD (Compose semantics): argv is exactly this.

@@ -77,9 +77,8 @@ void DeployMonitor::request_deploy(const ServiceView& before, const std::string&
    // A change of the configuration that lands after the deploy would undo it (Dokploy resets the
    // status to idle on a provider change, for one): let lost writes land first.
    if (api_.late_writes_until() && Clock::now() < *api_.late_writes_until()) {
-      api_.host().info(
-          "dokploy: an earlier request's answer was lost; giving it time to land before the deploy of ",
-          before.name, " (", clock_.text(), ")");
+      api_.host().info("an earlier request's answer was lost; giving it time to land before the deploy of ",
+                       before.name, " (", clock_.text(), ")");
       api_.wait_for_late_writes();
    }
    driver_.deploy(before.id, title);
@@ -109,13 +108,13 @@ DeployResult DeployMonitor::deploy(const ServiceView& before, bool deploy_now, c
    bool seen_running = false;
    if (deploy_now) {
       request_deploy(before, title);
-      host.info("dokploy: ", label, " queued (", clock_.text(), ")");
+      host.info(label, " queued (", clock_.text(), ")");
    } else {
       // Follow the deploy in progress: its deployment row is the newest one.
       if (auto current = before.newest(); current && current.value().status == "running")
          known.erase(current->id);
       seen_running = before.status == "running";
-      host.info("dokploy: ", label, " is already running; waiting for it (", clock_.text(), ")");
+      host.info(label, " is already running; waiting for it (", clock_.text(), ")");
    }
    int redeploys = 0;
    auto queued_at = Clock::now();
@@ -134,8 +133,8 @@ DeployResult DeployMonitor::deploy(const ServiceView& before, bool deploy_now, c
       const std::optional<Deployment> ours = newest_unknown(*view, known);
       if (view->status == "running") seen_running = true;
       if (view->status != last_status || Clock::now() - last_progress >= kProgressEvery) {
-         host.info("dokploy: ", label, ": ", view->status.empty() ? "(no status)" : view->status, " (",
-                   clock_.text(), ")");
+         host.info(label, ": ", view->status.empty() ? "(no status)" : view->status, " (", clock_.text(),
+                   ")");
          last_status = view->status;
          last_progress = Clock::now();
       }
@@ -143,31 +142,21 @@ DeployResult DeployMonitor::deploy(const ServiceView& before, bool deploy_now, c
       if (ours) {
          if (ours->status == "done" && view->status != "running") {
             if (const auto late = late_deployment(before, known, ours)) {
-               host.info("dokploy: a deploy request of ", before.name,
-                         " that had lost its answer landed late; ", "waiting for it too (", clock_.text(),
-                         ")");
+               host.info("a deploy request of ", before.name, " that had lost its answer landed late; ",
+                         "waiting for it too (", clock_.text(), ")");
                known.insert(ours->id);
                seen_running = false;
                continue;
             }
-            return {true, "", *view};
+            return {true, std::nullopt, *view};
          }
-         if (ours->status == "error")
-            return {false,
-                    ours->error_message.empty() ? "Dokploy gave no error message" : ours->error_message,
-                    *view};
+         if (ours->status == "error") return {false, ours, *view};
          if (ours->status == "cancelled") lost = true;
          if (ours->status == "running" && view->status == "idle" && seen_running) lost = true;
       } else {
          // Servers that write the deployment row late (or not at all) still move the status.
-         if (seen_running && view->status == "done") return {true, "", *view};
-         if (seen_running && view->status == "error") {
-            const auto newest = view->newest();
-            return {false,
-                    newest && !newest->error_message.empty() ? newest->error_message
-                                                             : "Dokploy gave no error message",
-                    *view};
-         }
+         if (seen_running && view->status == "done") return {true, std::nullopt, *view};
+         if (seen_running && view->status == "error") return {false, view->newest(), *view};
          if (view->status == "idle" && (seen_running || previous_status == "done" ||
                                         previous_status == "error" || previous_status == "running"))
             lost = true;
@@ -179,8 +168,7 @@ DeployResult DeployMonitor::deploy(const ServiceView& before, bool deploy_now, c
          if (++redeploys > kMaxRedeploys)
             throw Error(DPP_E_REMOTE, "Dokploy dropped the " + label + " " + std::to_string(kMaxRedeploys) +
                                           " times (is it restarting?)");
-         host.warn("dokploy: Dokploy lost the ", label, " (restarted?); deploying again (", clock_.text(),
-                   ")");
+         host.warn("Dokploy lost the ", label, " (restarted?); deploying again (", clock_.text(), ")");
          known = ids_of(view->deployments);
          previous_status = view->status;
          seen_running = false;
@@ -192,7 +180,7 @@ DeployResult DeployMonitor::deploy(const ServiceView& before, bool deploy_now, c
 }
 
 std::optional<EndpointResult> DeployMonitor::probe_endpoint(const std::string& host_name, uint16_t port,
-                                                            std::string& reason) {
+                                                            std::string& reason, bool* refused) {
    const dpp::sdk::Host& host = api_.host();
    uint32_t timeout = 5000;
    if (api_.deadline()) {
@@ -212,23 +200,24 @@ std::optional<EndpointResult> DeployMonitor::probe_endpoint(const std::string& h
       case DPP_OK: return EndpointResult::answers;
       case DPP_E_HOST_KEY_MISMATCH: return EndpointResult::other_host_key;
       case DPP_E_UNSUPPORTED:
-         host.warn("dokploy: this host cannot check SSH endpoints (", reason,
-                   "); trusting Dokploy's word that ", host_name, ":", port, " is the workspace");
+         host.warn("this host cannot check SSH endpoints (", reason, "); trusting Dokploy's word that ",
+                   host_name, ":", port, " is the workspace");
          return EndpointResult::answers;
       case DPP_E_INVALID_ARGUMENT:
          throw Error(DPP_E_INVALID_ARGUMENT,
                      "cannot check " + host_name + ":" + std::to_string(port) + ": " + reason);
       default:
          if (reason.empty()) reason = dpp_strerror(status);
+         if (refused) *refused = connection_refused(status, reason);
          return std::nullopt;
    }
 }
 
 EndpointResult DeployMonitor::wait_for_endpoint(const ServiceView& view, const std::string& host_name,
-                                                uint16_t port) {
+                                                uint16_t port, IngressWatch* ingress) {
    const dpp::sdk::Host& host = api_.host();
    const std::string where = host_name + ":" + std::to_string(port);
-   host.info("dokploy: waiting for the workspace's SSH server at ", where, " (", clock_.text(), ")");
+   host.info("waiting for the workspace's SSH server at ", where, " (", clock_.text(), ")");
    auto last_progress = Clock::now();
    std::chrono::milliseconds interval(std::min<int64_t>(250, max_interval_.count()));
    std::string reason;
@@ -236,21 +225,27 @@ EndpointResult DeployMonitor::wait_for_endpoint(const ServiceView& view, const s
       if (host.cancelled()) throw Error(DPP_E_CANCELLED, "cancelled by the user");
       if (api_.deadline() && Clock::now() >= *api_.deadline()) {
          const std::string containers = driver_.container_state(view);
-         throw Error(DPP_E_TIMEOUT, "the workspace " + view.name + " was deployed but its SSH server at " +
-                                        where + " did not answer within " + clock_.text() +
-                                        " (DOKPLOY_CREATE_TIMEOUT; last: " + reason + ")" +
-                                        (containers.empty() ? "" : "; " + containers));
+         throw Error(
+             DPP_E_TIMEOUT,
+             "the workspace " + view.name + " was deployed but its SSH server at " + where +
+                 " did not answer within " + clock_.text() + " (DOKPLOY_CREATE_TIMEOUT; last: " + reason +
+                 ")" + (containers.empty() ? "" : "; " + containers) +
+                 (ingress && ingress->suspect()
+                      ? "; if Swarm's routing mesh does not forward on this server, " + unrouted_ingress_fix()
+                      : ""));
       }
-      if (auto result = probe_endpoint(host_name, port, reason)) {
+      bool refused = false;
+      if (auto result = probe_endpoint(host_name, port, reason, &refused)) {
          if (*result == EndpointResult::answers)
-            host.info("dokploy: ", where, " answers with the workspace's host key (", clock_.text(), ")");
+            host.info(where, " answers with the workspace's host key (", clock_.text(), ")");
          return *result;
       }
       if (Clock::now() - last_progress >= kProgressEvery) {
-         host.info("dokploy: still waiting for SSH at ", where, ": ", reason, " (", clock_.text(), ")");
+         host.info("still waiting for SSH at ", where, ": ", reason, " (", clock_.text(), ")");
          last_progress = Clock::now();
       }
-      host.debug("dokploy: ", where, " does not answer yet: ", reason);
+      host.debug(where, " does not answer yet: ", reason);
+      if (ingress) ingress->after_probe(refused, where);
       pause(interval);
    }
 }

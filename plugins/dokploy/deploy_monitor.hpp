@@ -9,6 +9,7 @@
 #include <string>
 
 #include "dokploy_api.hpp"
+#include "ingress_watch.hpp"
 #include "service_driver.hpp"
 
 namespace dpp::dokploy {
@@ -26,8 +27,8 @@ class Stopwatch {
 
 struct DeployResult {
    bool succeeded = false;
-   std::string error;  // Dokploy's errorMessage of the failed deployment
-   ServiceView view;   // as last read
+   std::optional<Deployment> failed;  // the failed deployment, when Dokploy lists it
+   ServiceView view;                  // as last read
 };
 
 enum class EndpointResult { answers, other_host_key };
@@ -44,11 +45,15 @@ class DeployMonitor {
    DeployResult deploy(const ServiceView& before, bool deploy_now, const std::string& title);
 
    // Waits until host:port answers with this workspace's host key, or proves to be someone else's.
-   // Throws Error(DPP_E_TIMEOUT) with the last reason when the deadline passes.
-   EndpointResult wait_for_endpoint(const ServiceView& view, const std::string& host, uint16_t port);
+   // Throws Error(DPP_E_TIMEOUT) with the last reason when the deadline passes, and whatever
+   // `ingress` (when given) throws on recognising a routing mesh that does not forward.
+   EndpointResult wait_for_endpoint(const ServiceView& view, const std::string& host, uint16_t port,
+                                    IngressWatch* ingress = nullptr);
 
-   // One quick look (no waiting): answers / other key / silent (nullopt).
-   std::optional<EndpointResult> probe_endpoint(const std::string& host, uint16_t port, std::string& reason);
+   // One quick look (no waiting): answers / other key / silent (nullopt, with `refused` set when
+   // the connection was refused).
+   std::optional<EndpointResult> probe_endpoint(const std::string& host, uint16_t port, std::string& reason,
+                                                bool* refused = nullptr);
 
  private:
    // Asks Dokploy to deploy `before`, once earlier writes whose answers were lost had time to land.

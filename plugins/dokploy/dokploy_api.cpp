@@ -91,7 +91,7 @@ dpp_status DokployApi::health(std::string& detail) {
       const HttpResponse response =
           session_.exchange("GET", settings_.server.base_path + "/api/health", "", headers_, nullptr,
                             std::min<uint32_t>(settings_.http_timeout_ms, 10'000), "health");
-      host_.debug("dokploy: GET health -> ", response.status, " in ", ms_since(started));
+      host_.debug("GET health -> ", response.status, " in ", ms_since(started));
       if (response.status != 200) {
          detail = settings_.server.text + "/api/health answered HTTP " + std::to_string(response.status) +
                   " instead of Dokploy's {\"ok\":true}";
@@ -143,7 +143,7 @@ Poco::Dynamic::Var DokployApi::call(const std::string& method, const std::string
       try {
          HttpResponse response =
              session_.exchange(method, target, body, headers_, &settings_.token, timeout, procedure);
-         host_.debug("dokploy: ", method, " ", procedure, " -> ", response.status, " in ", ms_since(started));
+         host_.debug(method, " ", procedure, " -> ", response.status, " in ", ms_since(started));
          if (response.status >= 200 && response.status < 300) {
             if (response.body.empty()) return Poco::Dynamic::Var();
             try {
@@ -198,8 +198,8 @@ Poco::Dynamic::Var DokployApi::call(const std::string& method, const std::string
                         "Dokploy " + procedure + " kept failing (" + why + ") and the time ran out (" +
                             deadline_bound_ + ")",
                         procedure, 0, "", repeat == Repeat::once);
-      host_.debug("dokploy: ", procedure, " failed (", why, "); attempt ", attempt + 1, " of ", max_attempts,
-                  " in ", pause->count(), " ms");
+      host_.debug(procedure, " failed (", why, "); attempt ", attempt + 1, " of ", max_attempts, " in ",
+                  pause->count(), " ms");
       if (!sleep_unless_cancelled(host_, *pause))
          throw ApiError(DPP_E_CANCELLED, "cancelled by the user while retrying " + procedure, procedure, 0,
                         "", false);

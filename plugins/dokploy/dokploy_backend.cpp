@@ -66,15 +66,15 @@ const Features& DokployBackend::features() {
    const std::string text = answer.extract<std::string>();
    const std::optional<Version> version = parse_version(text);
    if (!version) {
-      host_.warn("dokploy: Dokploy reports the version '", text,
-                 "', which is not a version number; assuming ", kNewestKnown.text(), "'s API");
+      host_.warn("Dokploy reports the version '", text, "', which is not a version number; assuming ",
+                 kNewestKnown.text(), "'s API");
       features_ = Features::of(kNewestKnown);
    } else if (*version < kOldestSupported) {
       throw Error(DPP_E_VERSION, "Dokploy " + text + " is older than " + kOldestSupported.text() +
                                      ", the oldest version this provider supports; upgrade Dokploy");
    } else {
       if (*version > kNewestKnown)
-         host_.debug("dokploy: Dokploy ", text, " is newer than ", kNewestKnown.text(),
+         host_.debug("Dokploy ", text, " is newer than ", kNewestKnown.text(),
                      ", the newest version this provider knows; using that version's API");
       features_ = Features::of(*version);
    }
@@ -96,7 +96,7 @@ DokployBackend::Located DokployBackend::locate(const std::string& machine_id, bo
    if (located.record) {
       const MachineRecord& record = *located.record;
       if ((located.view = driver(record.kind).one(record.service_id))) return located;
-      host_.debug("dokploy: the service ", record.name, " of the machine state is gone; looking ", machine_id,
+      host_.debug("the service ", record.name, " of the machine state is gone; looking ", machine_id,
                   " up by name");
       located.record.reset();
       MachineRecord::forget(host_);
@@ -114,9 +114,8 @@ DokployBackend::Located DokployBackend::locate(const std::string& machine_id, bo
       return score_a > score_b;
    });
    if (matches.size() > 1)
-      host_.warn("dokploy: ", matches.size(), " services belong to ", machine_id, " in project ",
-                 settings_.project_name, "; using '", matches.front().name,
-                 "' (delete the others in Dokploy)");
+      host_.warn(matches.size(), " services belong to ", machine_id, " in project ", settings_.project_name,
+                 "; using '", matches.front().name, "' (delete the others in Dokploy)");
    located.indexed = matches.front();
    if (full_row) {
       located.view = driver(located.indexed->kind).one(located.indexed->id);
@@ -167,7 +166,7 @@ WorkspaceInfo DokployBackend::info_for(const std::string& status, const std::str
    info.ssh_port = port;
    info.detail = "Dokploy service '" + name + "' is " + (status.empty() ? "without status" : status) + extra;
    if (status != "running" && status != "done" && status != "idle" && status != "error")
-      host_.debug("dokploy: unknown service status '", status, "' of ", name, "; reporting it as stopped");
+      host_.debug("unknown service status '", status, "' of ", name, "; reporting it as stopped");
    return info;
 }
 
@@ -212,7 +211,7 @@ WorkspaceInfo DokployBackend::status(const std::string& machine_id) {
    try {
       record.save(host_);
    } catch (const Error& e) {
-      host_.debug("dokploy: cannot remember the service in the machine state: ", e.what());
+      host_.debug("cannot remember the service in the machine state: ", e.what());
    }
    return info_for(service.status, service.name, ssh_host, record.ssh_port, "");
 }
@@ -228,26 +227,35 @@ void DokployBackend::stop(const std::string& machine_id) {
    const std::string& name = found.view ? found.view->name : found.indexed->name;
    const std::string& status = found.view ? found.view->status : found.indexed->status;
    if (status == "idle") {
-      host_.info("dokploy: ", name, " is already stopped");
+      host_.info(name, " is already stopped");
       return;
    }
    try {
       driver(kind).stop(id);
-      host_.info("dokploy: stopped ", name);
+      host_.info("stopped ", name);
    } catch (const ApiError& e) {
       // A service whose deploy failed may have nothing to stop (Dokploy answers 500 then).
       if (status != "error" || e.status() == DPP_E_CANCELLED) throw;
-      host_.info("dokploy: ", name, " has failed and has nothing running to stop (", e.what(), ")");
+      host_.info(name, " has failed and has nothing running to stop (", e.what(), ")");
    }
+}
+
+void DokployBackend::report_removal(const Removal& removal) {
+   const RemovalSummary summary = summarize(removal);
+   if (summary.volumes_left_unasked)
+      host_.warn(summary.text);
+   else
+      host_.info(summary.text);
 }
 
 void DokployBackend::remove(const std::string& machine_id, bool keep_volumes) {
    VerbDeadline deadline(*api_, kRemoveBudget, "delete");
    if (auto record = MachineRecord::load(host_, settings_.server.text);
        record && !record->duplicate_possible) {
-      if (driver(record->kind).remove(record->service_id, record->app_name, keep_volumes)) {
-         host_.info("dokploy: deleted ", record->name,
-                    keep_volumes ? " (volumes kept)" : " with its volumes");
+      ServiceDriver& kind_driver = driver(record->kind);
+      if (kind_driver.remove(record->service_id, keep_volumes)) {
+         report_removal({record->name, record->app_name + "_", record->volumes, kind_driver.removes_volumes(),
+                         keep_volumes, record->addresses.size()});
          MachineRecord::forget(host_);
          return;
       }
@@ -255,10 +263,14 @@ void DokployBackend::remove(const std::string& machine_id, bool keep_volumes) {
    const ProjectIndex index = fetch_index();
    const std::vector<IndexedService> services = index.machine_services(settings_.project_name, machine_id);
    for (const IndexedService& service : services) {
-      driver(service.kind).remove(service.id, service.app_name, keep_volumes);
-      host_.info("dokploy: deleted ", service.name, keep_volumes ? " (volumes kept)" : " with its volumes");
+      ServiceDriver& kind_driver = driver(service.kind);
+      kind_driver.remove(service.id, keep_volumes);
+      // Without the machine's record the volumes' names are not known (project.all has no mounts).
+      const std::string prefix =
+          service.app_name.empty() ? requested_app_name(machine_id) + "-" : service.app_name + "_";
+      report_removal({service.name, prefix, std::nullopt, kind_driver.removes_volumes(), keep_volumes});
    }
-   if (services.empty()) host_.info("dokploy: ", machine_id, " has no service in Dokploy; nothing to delete");
+   if (services.empty()) host_.info(machine_id, " has no service in Dokploy; nothing to delete");
    MachineRecord::forget(host_);
 }
 

@@ -52,6 +52,7 @@ Features Features::of(const Version& version) {
    f.env_build_secrets = version >= Version{0, 25, 6};
    f.env_create_file = version >= Version{0, 26, 1};
    f.create_source_type = version >= Version{0, 30, 0};
+   f.domain_forward_auth = version >= Version{0, 29, 14};
    return f;
 }
 

@@ -22,7 +22,8 @@ inline constexpr Version kNewestKnown{0, 30, 2};
 // "v0.30.2", "0.25", "v0.26.1-canary.3" -> the numbers; nullopt when it is not a version.
 std::optional<Version> parse_version(const std::string& text);
 
-// The API differences between versions (shared/reference/dokploy-api.md, "Versions a client meets").
+// The API differences between versions (docs/compatibility.md, "Differences between Dokploy
+// versions").
 struct Features {
    Version version;
    // v0.25: projects hold environments; services take environmentId instead of projectId.
@@ -35,6 +36,10 @@ struct Features {
    bool env_create_file = true;
    // v0.30: compose.create / application.create accept sourceType.
    bool create_source_type = true;
+   // Domains gained forwardAuthEnabled (Dokploy PR #4555, June 2026): absent in v0.26.0's source,
+   // present in v0.30.2's; the first release with it is v0.29.14 at the latest. Older servers
+   // drop the key silently, so the answer is checked as well.
+   bool domain_forward_auth = true;
 
    static Features of(const Version& version);
 };

@@ -74,6 +74,26 @@ constexpr dpp_option_desc kOptions[] = {
         .of_type(DPP_OPTION_BOOLEAN)
         .defaults_to("false")
         .in_group("connection"),
+    option(kOptExposePorts,
+           "Workspace ports to share as web addresses through Dokploy's domains, each with an optional "
+           "name: 3000 or 3000:web,8080:api. PUBLIC on the internet unless the app asks for a login. "
+           "Empty: nothing is shared.")
+        .in_group("workspace"),
+    option(kOptExposeDomain,
+           "Wildcard domain of the shared addresses: dev.example.com gives <name>-<machine>.dev.example.com "
+           "(its DNS must point at the Dokploy server). Empty: names Dokploy generates (traefik.me / "
+           "sslip.io), where the server has an IP address set.")
+        .in_group("workspace"),
+    option(kOptExposeHttps,
+           "Certificates of the shared addresses: letsencrypt, none (plain HTTP) or the name of a Traefik "
+           "certificate resolver. Empty: letsencrypt with DOKPLOY_EXPOSE_DOMAIN, none for generated names.")
+        .in_group("workspace"),
+    option(kOptExposeForwardAuth,
+           "Put Dokploy's single sign-on (forward auth) in front of the shared addresses. Needs the "
+           "application service type and a Dokploy with forward auth set up.")
+        .of_type(DPP_OPTION_BOOLEAN)
+        .defaults_to("false")
+        .in_group("workspace"),
     option(kOptHttpTimeout, "How long one Dokploy API request may wait for its answer.")
         .of_type(DPP_OPTION_DURATION)
         .defaults_to("30s")
@@ -261,6 +281,7 @@ Settings Settings::from(const dpp::sdk::Options& options) {
    const uint64_t retries = options.get_u64(kOptHttpRetries, 4);
    if (retries > 20) throw Error(DPP_E_CONFIG, std::string(kOptHttpRetries) + " must be between 0 and 20");
    s.http_retries = static_cast<uint32_t>(retries);
+   s.sharing = SharingSettings::from(options, s.service_type == ServiceType::compose);
    if (s.ca_cert && s.server.scheme != "https")
       throw Error(DPP_E_CONFIG, std::string(kOptCaCert) + " is set but " + kOptServerUrl +
                                     " is plain http://; use https:// or unset " + kOptCaCert);

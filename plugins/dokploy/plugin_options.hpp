@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "shared_ports.hpp"
+
 namespace dpp::dokploy {
 
 inline constexpr const char* kOptServerUrl = "DOKPLOY_SERVER_URL";
@@ -73,6 +75,7 @@ struct Settings {
    uint32_t connect_timeout_ms = 10'000;
    uint32_t http_retries = 4;
    uint32_t poll_interval_ms = 2'000;
+   SharingSettings sharing;  // DOKPLOY_EXPOSE_*: the workspace ports shared as web addresses
 
    // Reads and checks the host-validated values; throws Error(DPP_E_CONFIG) naming the option.
    static Settings from(const dpp::sdk::Options& options);

@@ -65,8 +65,10 @@ class ServiceDriver {
    // instance a service that was never deployed).
    virtual void start(const std::string& id) = 0;
    virtual void stop(const std::string& id) = 0;
-   // Deletes it; false when Dokploy did not know it (404). `app_name` may be empty when unknown.
-   virtual bool remove(const std::string& id, const std::string& app_name, bool keep_volumes) = 0;
+   // Deletes it; false when Dokploy did not know it (404).
+   virtual bool remove(const std::string& id, bool keep_volumes) = 0;
+   // Whether remove() without keep_volumes also removes the service's named volumes.
+   virtual bool removes_volumes() const = 0;
    // One line on what the platform says about the containers, for error messages ("" if unknown).
    virtual std::string container_state(const ServiceView& view) = 0;
 

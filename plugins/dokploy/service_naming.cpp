@@ -45,4 +45,25 @@ std::string requested_app_name(std::string_view machine_id) {
    return std::string(kPrefix) + std::string(machine_id);
 }
 
+std::string docker_volume_name(std::string_view app_name, std::string_view volume) {
+   return std::string(app_name) + "_" + std::string(volume);
+}
+
+std::optional<std::string> volume_machine_id(std::string_view volume_name) {
+   constexpr std::size_t kSuffix = 6;  // Dokploy's "-<6 characters>" after the requested appName
+   const auto underscore = volume_name.find('_');
+   if (underscore == std::string_view::npos || underscore + 1 == volume_name.size()) return std::nullopt;
+   const std::string_view app_name = volume_name.substr(0, underscore);
+   if (!app_name.starts_with(kPrefix) || app_name.size() < kPrefix.size() + kSuffix + 2 ||
+       app_name[app_name.size() - kSuffix - 1] != '-')
+      return std::nullopt;
+   const std::string_view suffix = app_name.substr(app_name.size() - kSuffix);
+   if (!std::all_of(suffix.begin(), suffix.end(),
+                    [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }))
+      return std::nullopt;
+   std::string machine_id(app_name.substr(kPrefix.size(), app_name.size() - kPrefix.size() - kSuffix - 1));
+   if (!valid_machine_id(machine_id)) return std::nullopt;
+   return machine_id;
+}
+
 }  // namespace dpp::dokploy

@@ -27,4 +27,12 @@ std::optional<ParsedName> parse_service_name(std::string_view name);
 // the result stays within its 63 characters.
 std::string requested_app_name(std::string_view machine_id);
 
+// A named volume of a service as Docker calls it: "<appName>_<volume>" (a Compose project and a
+// Swarm service are both named after the appName, and the application driver names its mounts so).
+std::string docker_volume_name(std::string_view app_name, std::string_view volume);
+
+// The machine whose workspace a Docker volume belongs to, read from its name
+// ("devpod-<machine_id>-<6 characters>_<volume>"); nullopt for any other volume.
+std::optional<std::string> volume_machine_id(std::string_view volume_name);
+
 }  // namespace dpp::dokploy

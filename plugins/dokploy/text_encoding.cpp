@@ -8,8 +8,16 @@ namespace {
 
 using dpp::sdk::Error;
 
-// Decodes one UTF-8 sequence at `at`; 0 bytes when malformed (overlong, surrogate, > U+10FFFF).
-std::size_t decode(std::string_view text, std::size_t at, uint32_t& cp) {
+// \uXXXX: only called for code points below U+10000.
+void append_u_escape(std::string& out, uint32_t cp) {
+   static const char* digits = "0123456789ABCDEF";
+   out += "\\u";
+   for (int shift = 12; shift >= 0; shift -= 4) out += digits[(cp >> shift) & 0xF];
+}
+
+}  // namespace
+
+std::size_t utf8_sequence(std::string_view text, std::size_t at, uint32_t& cp) {
    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
    const unsigned char first = byte(at);
    std::size_t length = 0;
@@ -42,19 +50,10 @@ std::size_t decode(std::string_view text, std::size_t at, uint32_t& cp) {
    return length;
 }
 
-// \uXXXX: only called for code points below U+10000.
-void append_u_escape(std::string& out, uint32_t cp) {
-   static const char* digits = "0123456789ABCDEF";
-   out += "\\u";
-   for (int shift = 12; shift >= 0; shift -= 4) out += digits[(cp >> shift) & 0xF];
-}
-
-}  // namespace
-
 bool valid_utf8(std::string_view text) {
    for (std::size_t at = 0; at < text.size();) {
       uint32_t cp = 0;
-      const std::size_t length = decode(text, at, cp);
+      const std::size_t length = utf8_sequence(text, at, cp);
       if (length == 0) return false;
       at += length;
    }
@@ -66,7 +65,7 @@ std::string yaml_quoted(std::string_view text, bool compose) {
    out.reserve(text.size() + 8);
    for (std::size_t at = 0; at < text.size();) {
       uint32_t cp = 0;
-      const std::size_t length = decode(text, at, cp);
+      const std::size_t length = utf8_sequence(text, at, cp);
       if (length == 0) throw Error(DPP_E_CONFIG, "a workspace value is not valid UTF-8");
       if (cp == 0) throw Error(DPP_E_CONFIG, "a workspace value contains a NUL character");
       switch (cp) {

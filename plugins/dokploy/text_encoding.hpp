@@ -3,10 +3,15 @@
 // POSIX sh (the single command string of Dokploy up to v0.25).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace dpp::dokploy {
+
+// The length of the UTF-8 sequence at `at` (`at` < text.size()), its code point in `code_point`;
+// 0 when malformed (truncated, overlong, a surrogate, above U+10FFFF).
+std::size_t utf8_sequence(std::string_view text, std::size_t at, uint32_t& code_point);
 
 // True when `text` is well-formed UTF-8.
 bool valid_utf8(std::string_view text);

@@ -54,11 +54,12 @@ bool is_connection_error(int rc) {
 
 class Pump {
  public:
-   Pump(Session& session, LIBSSH2_CHANNEL* channel, const PumpDescriptors& fds,
+   Pump(Session& session, LIBSSH2_CHANNEL* channel, const PumpDescriptors& fds, std::string_view stdin_prefix,
         std::chrono::milliseconds keepalive, const SshCanceller& canceller, const sdk::Host& host)
        : session_(session),
          channel_(channel),
          fds_(fds),
+         stdin_prefix_(stdin_prefix),
          keepalive_(keepalive),
          canceller_(canceller),
          host_(host),
@@ -141,6 +142,13 @@ class Pump {
 
    bool read_stdin() {
       if (stdin_eof_ || !in_.empty()) return false;
+      if (!stdin_prefix_.empty()) {
+         const std::size_t n = std::min(stdin_prefix_.size(), in_.capacity);
+         std::memcpy(in_.data.get(), stdin_prefix_.data(), n);
+         stdin_prefix_.remove_prefix(n);
+         in_.filled(n);
+         return true;
+      }
       const ssize_t n = ::read(fds_.stdin_fd, in_.data.get(), in_.capacity);
       if (n > 0) {
          in_.filled(static_cast<std::size_t>(n));
@@ -272,6 +280,7 @@ class Pump {
    Session& session_;
    LIBSSH2_CHANNEL* channel_;
    PumpDescriptors fds_;
+   std::string_view stdin_prefix_;  // still to send before the bytes of stdin
    std::chrono::milliseconds keepalive_;
    const SshCanceller& canceller_;
    sdk::Host host_;
@@ -290,9 +299,9 @@ class Pump {
 }  // namespace
 
 sdk::RunResult pump_channel(Session& session, LIBSSH2_CHANNEL* channel, const PumpDescriptors& fds,
-                            std::chrono::milliseconds keepalive, const SshCanceller& canceller,
-                            const sdk::Host& host) {
-   return Pump(session, channel, fds, keepalive, canceller, host).run();
+                            std::string_view stdin_prefix, std::chrono::milliseconds keepalive,
+                            const SshCanceller& canceller, const sdk::Host& host) {
+   return Pump(session, channel, fds, stdin_prefix, keepalive, canceller, host).run();
 }
 
 }  // namespace dpp::plugins::libssh2

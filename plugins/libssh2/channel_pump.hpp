@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <dpp/cpp/plugin.hpp>
+#include <string_view>
 
 #include "common/ssh_cancel.hpp"
 #include "libssh2_session.hpp"
@@ -21,10 +22,11 @@ struct PumpDescriptors {
 };
 
 // Runs the pump on `channel` (started by `session`) and returns how the remote command ended.
+// `stdin_prefix` goes to the channel before the bytes of `fds.stdin_fd`.
 // Throws sdk::Error: DPP_E_CONNECTION_LOST (the server vanished or stopped answering
 // keepalives), DPP_E_CANCELLED, DPP_E_IO (a local descriptor failed), DPP_E_PROTOCOL.
 sdk::RunResult pump_channel(Session& session, LIBSSH2_CHANNEL* channel, const PumpDescriptors& fds,
-                            std::chrono::milliseconds keepalive, const SshCanceller& canceller,
-                            const sdk::Host& host);
+                            std::string_view stdin_prefix, std::chrono::milliseconds keepalive,
+                            const SshCanceller& canceller, const sdk::Host& host);
 
 }  // namespace dpp::plugins::libssh2

@@ -4,7 +4,7 @@
 #include <algorithm>
 
 #include "channel_pump.hpp"
-#include "common/ssh_remote_command.hpp"
+#include "common/ssh_launch.hpp"
 #include "common/ssh_transport_config.hpp"
 #include "descriptor_modes.hpp"
 #include "libssh2_session.hpp"
@@ -44,26 +44,19 @@ sdk::RunResult Libssh2Transport::run(const sdk::RunRequest& request) {
    modes.add(request.stdout_fd, "stdout");
    modes.add(request.stderr_fd, "stderr");
 
-   // libssh2 sends no packet larger than 35000 bytes (MAX_SSH_PACKET_LEN), and the "exec" request
-   // is one packet: refuse a longer command here, by name, rather than fail obscurely after login.
-   const std::string remote_command = ssh_remote_command(request.command);
-   constexpr std::size_t kMaxRemoteCommand = 32768;
-   if (remote_command.size() > kMaxRemoteCommand)
-      throw sdk::Error(DPP_E_INVALID_ARGUMENT,
-                       "the command is " + std::to_string(remote_command.size()) +
-                           " bytes once encoded for the login shell; the libssh2 transport sends at most " +
-                           std::to_string(kMaxRemoteCommand) + " (use DOKPLOY_SSH_TRANSPORT=system)");
+   // A script too long for the "exec" request follows on stdin, read by a loader (ssh_launch.hpp).
+   const SshLaunch launch = ssh_launch(request.command, SignalReport::exit_signal);
 
    Session session(host_, canceller_);
    session.connect(target, deadline, /*retry=*/true);
    session.authenticate(target, deadline);
-   LIBSSH2_CHANNEL* channel = session.start_command(remote_command,
-                                                    std::max(deadline, Clock::now() + kStartBound));
+   LIBSSH2_CHANNEL* channel =
+       session.start_command(launch.exec_command, std::max(deadline, Clock::now() + kStartBound));
    host_.debug("command started on ", ssh_login_name(target), " after ",
                std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count(), " ms");
    sdk::RunResult result =
        pump_channel(session, channel, PumpDescriptors{request.stdin_fd, request.stdout_fd, request.stderr_fd},
-                    keepalive_, canceller_, host_);
+                    launch.stdin_prefix, keepalive_, canceller_, host_);
    session.close(true);
    return result;
 }

@@ -1,5 +1,6 @@
 // The ssh (or sshpass) child of the system transport: started with the host's descriptors as
-// its own stdin/stdout/stderr (no byte passes through this process), a minimal environment
+// its own stdin/stdout/stderr (no byte passes through this process; only a large command's
+// stdin comes from a pipe, stdin_feed.hpp), a minimal environment
 // without the host's secrets, and waited for in a way a cancellation interrupts.
 #pragma once
 

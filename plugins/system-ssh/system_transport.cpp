@@ -10,14 +10,15 @@
 #include <optional>
 
 #include "child_process.hpp"
+#include "common/ssh_launch.hpp"
 #include "common/ssh_public_key.hpp"
-#include "common/ssh_remote_command.hpp"
 #include "common/ssh_tcp.hpp"
 #include "common/ssh_transport_config.hpp"
 #include "keyscan_probe.hpp"
 #include "private_files.hpp"
 #include "ssh_invocation.hpp"
 #include "ssh_outcome.hpp"
+#include "stdin_feed.hpp"
 
 namespace dpp::plugins::system_ssh {
 namespace {
@@ -36,7 +37,8 @@ bool ssh_config_safe_path(const std::string& path) {
 // The private key at `path` (never through a symlink).
 std::string read_key_file(const std::string& path) {
    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-   if (fd < 0) throw sdk::Error(DPP_E_IO, "cannot open the private key " + path + ": " + std::strerror(errno));
+   if (fd < 0)
+      throw sdk::Error(DPP_E_IO, "cannot open the private key " + path + ": " + std::strerror(errno));
    std::string content;
    char buffer[4096];
    ssize_t n;
@@ -136,15 +138,10 @@ sdk::RunResult SystemTransport::run(const sdk::RunRequest& request) {
              "the Debian package sshpass, or use DOKPLOY_SSH_TRANSPORT=libssh2 or DOKPLOY_SSH_AUTH=key");
    }
    invocation.keepalive = keepalive_;
-   invocation.remote_command = ssh_remote_command_reporting_signals(request.command);
-   // The command is one argument of ssh, and Linux takes no argument longer than MAX_ARG_STRLEN
-   // (32 pages): refuse a longer one by name rather than fail to start ssh.
-   constexpr std::size_t kMaxRemoteCommand = 32 * 4096 - 1;
-   if (invocation.remote_command.size() > kMaxRemoteCommand)
-      throw sdk::Error(DPP_E_INVALID_ARGUMENT,
-                       "the command is " + std::to_string(invocation.remote_command.size()) +
-                           " bytes once encoded for the login shell; the system transport passes at most " +
-                           std::to_string(kMaxRemoteCommand) + " to ssh");
+   // A script too long for the "exec" request follows on stdin, read by a loader; so it never
+   // reaches ssh's argv either (ssh_launch.hpp).
+   const SshLaunch launch = ssh_launch(request.command, SignalReport::exit_status);
+   invocation.remote_command = launch.exec_command;
    if (reuse_) {
       invocation.control_path = control_path(private_folder(), target, pinned);
       invocation.control_persist = reuse_idle_;
@@ -191,11 +188,22 @@ sdk::RunResult SystemTransport::run(const sdk::RunRequest& request) {
          secret.emplace(target.credentials.password);
          spec.extra_fd = secret->fd();
       }
+      std::optional<StdinFeed> feed;
+      if (!launch.stdin_prefix.empty()) {
+         feed.emplace(launch.stdin_prefix, request.stdin_fd);
+         spec.stdin_fd = feed->child_end();
+      }
       int code;
       {
          Child child(spec);
          if (secret) secret->close();
+         if (feed) feed->start();
          code = child.wait(canceller_, host_);
+      }
+      if (feed) {
+         feed->stop();
+         if (!feed->read_error().empty())
+            host_.warn("reading stdin failed (", feed->read_error(), "); sent EOF to the remote command");
       }
       const SshOutcome outcome = read_ssh_outcome(code, files.read("ssh.log"), context);
       if (!outcome.remote_exit)

@@ -26,18 +26,26 @@ std::string dim(const std::string& text) {
    return styled("2", text);
 }
 
-void print_introduction(std::ostream& out, const DemoChoice& choice, const std::string& provider) {
-   out << bold("dokploy-provider demo")
-       << ": the whole DevPod lifecycle, with the provider driven exactly as\n"
-       << "DevPod drives it (same environment variables, same shell, same status rule, same Ctrl-C).\n\n"
+void print_introduction(std::ostream& out, const DemoChoice& choice, const std::string& provider,
+                        bool real_devpod, const std::string& devpod) {
+   out << bold("dokploy-provider demo") << ": the whole DevPod lifecycle, with the provider driven "
+       << (real_devpod ? "by DevPod itself.\n\n"
+                       : "exactly as\nDevPod drives it (same environment variables, same shell, same status "
+                         "rule, same Ctrl-C).\n\n")
        << "What runs here, and what does not:\n"
        << "  * " << provider << " and its plugins, from this build\n"
        << "  * the project's Dokploy emulator: a stand-in for Dokploy's HTTP API, "
        << bold("not a real Dokploy") << "\n"
        << "  * for each deploy, a real Debian 12 workspace in its own Linux namespaces (no Docker),\n"
-       << "    running the provider's real bootstrap script and OpenSSH server\n"
-       << "  * DevPod itself is not installed: a small driver in this program plays its part\n"
-       << "Everything stays on this machine: loopback addresses and namespaces the demo creates.\n\n"
+       << "    running the provider's real bootstrap script and OpenSSH server\n";
+   if (real_devpod)
+      out << "  * DevPod: the " << devpod << ",\n"
+          << "    with a throw-away DEVPOD_HOME; `devpod machine ssh` copies DevPod's agent into the\n"
+          << "    workspace the first time\n";
+   else
+      out << "  * DevPod: the " << devpod << "\n"
+          << "    (a small driver in this program plays DevPod's part; set DEVPOD_BIN to use a devpod)\n";
+   out << "Everything stays on this machine: loopback addresses and namespaces the demo creates.\n\n"
        << "Workspace: service type " << bold(choice.service_type) << ", transport " << bold(choice.transport)
        << ", auth " << bold(choice.auth) << dim("  (see --help to change)") << "\n\n";
 }
@@ -48,7 +56,11 @@ void print_usage(std::ostream& out) {
        << "Runs DevPod's lifecycle (init, create, status, command, stop, start, delete) against the\n"
        << "Dokploy emulator with a real Debian workspace, prints each step with its timing and\n"
        << "result, and cleans up (also on Ctrl-C). Needs root. --verbose also shows what the\n"
-       << "provider logged for each step (DevPod shows it only when a step fails).\n";
+       << "provider logged for each step (DevPod shows it only when a step fails).\n\n"
+       << "DevPod: the real devpod CLI when one is found ($DEVPOD_BIN, else devpod on PATH; a release\n"
+       << "build is only used from DEVPOD_BIN, since it makes the workspace download its agent from\n"
+       << "GitHub), else a driver in this program that runs the provider as DevPod does.\n"
+       << "DEVPOD_BIN=none or DPP_E2E_DEVPOD=in-house forces the driver; DPP_E2E_DEVPOD=real the CLI.\n";
 }
 
 void print_needs_root(std::ostream& out) {

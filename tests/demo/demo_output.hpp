@@ -14,7 +14,10 @@ struct DemoChoice {
    bool verbose = false;
 };
 
-void print_introduction(std::ostream& out, const DemoChoice& choice, const std::string& provider);
+// `devpod` says which DevPod runs the steps (describe(choose_devpod())); `real_devpod` whether it
+// is the real CLI.
+void print_introduction(std::ostream& out, const DemoChoice& choice, const std::string& provider,
+                        bool real_devpod, const std::string& devpod);
 void print_usage(std::ostream& out);
 void print_needs_root(std::ostream& out);
 // Bold / green / red only on a terminal.

@@ -12,7 +12,7 @@
 #include <optional>
 
 #include "demo_output.hpp"
-#include "support/devpod_driver.hpp"
+#include "support/devpod_client_in_house.hpp"
 #include "support/devpod_steps.hpp"
 #include "support/emulator.hpp"
 #include "support/temp_dir.hpp"
@@ -91,7 +91,13 @@ class Demo {
                       << "; build everything first (tools/dev demo does).\n";
             return 2;
          }
-      print_introduction(std::cout, choice_, provider_path());
+      devpod_choice_ = choose_devpod();
+      if (!devpod_choice_.error.empty()) {
+         std::cerr << "dpp-demo: " << devpod_choice_.error << "\n";
+         return 2;
+      }
+      print_introduction(std::cout, choice_, provider_path(), devpod_choice_.real_binary.has_value(),
+                         describe(devpod_choice_));
       const bool ok = lifecycle();
       cleanup();
       std::cout << "\n"
@@ -111,6 +117,7 @@ class Demo {
 
  private:
    static constexpr const char* kRun = "demo";
+   static constexpr const char* kNote = "written by dpp-demo before the stop";
 
    bool step(const std::string& name, const std::function<std::pair<bool, std::string>()>& body) {
       if (interrupted) return false;
@@ -127,9 +134,9 @@ class Demo {
                                             first_line(result.err.empty() ? result.out : result.err)};
    }
 
-   std::pair<bool, std::string> wait_for(Status wanted) {
+   std::pair<bool, std::string> wait_for(const DevPodClient& devpod, Status wanted) {
       int polls = 0;
-      const StatusResult answer = driver_->poll_while_busy(*machine_, 10min, [&](const StatusResult& each) {
+      const StatusResult answer = devpod.poll_while_busy(*machine_, 10min, [&](const StatusResult& each) {
          ++polls;
          if (choice_.verbose && !each.exec.err.empty()) std::cout << dim(each.exec.err);
       });
@@ -138,6 +145,15 @@ class Demo {
       if (answer.status == wanted) return {true, std::string(status_name(wanted)) + polled};
       return {false, (answer.status ? std::string(status_name(*answer.status)) : answer.error) + polled +
                          ", expected " + status_name(wanted)};
+   }
+
+   // What the step log calls a DevPod step: the provider verb DevPod runs (in-house driver) or
+   // the devpod command line the demo runs (real CLI).
+   std::string label(const std::string& verb) const {
+      if (!devpod_ || !devpod_->real()) return verb;
+      if (verb == "init") return "devpod provider add";
+      if (verb.rfind("command: ", 0) == 0) return "devpod machine ssh: " + verb.substr(9);
+      return "devpod machine " + verb;
    }
 
    bool lifecycle() {
@@ -152,82 +168,93 @@ class Demo {
       });
       if (!started) return false;
       std::cout << "\n" << bold("DevPod steps") << " (each line: what DevPod runs, result, time):\n";
-      const bool added = step("devpod provider add", [&]() -> std::pair<bool, std::string> {
-         driver_ = std::make_unique<DevPodDriver>(
-             DriverOptions{.provider_yaml = dev_provider_yaml(provider_path(), home_.path()),
-                           .user_values = {{"DOKPLOY_SERVER_URL", emulator_->url()},
-                                           {"DOKPLOY_API_TOKEN", emulator_->token()},
-                                           {"DOKPLOY_SERVICE_TYPE", choice_.service_type},
-                                           {"DOKPLOY_SSH_TRANSPORT", choice_.transport},
-                                           {"DOKPLOY_SSH_AUTH", choice_.auth},
-                                           {"DOKPLOY_DOCKER_IN_WORKSPACE",
-                                            choice_.service_type == "compose" ? "true" : "false"}},
-                           .devpod_home = home_.path() + "/.devpod",
-                           .debug = choice_.verbose,
-                           .interrupted = &interrupted});
-         return {true,
-                 std::to_string(driver_->option_values().size()) + " options resolved from provider.yaml"};
-      });
+      const bool real = devpod_choice_.real_binary.has_value();
+      const bool added =
+          step(real ? "provider.yaml options" : "devpod provider add", [&]() -> std::pair<bool, std::string> {
+             devpod_ = make_devpod_client(
+                 devpod_choice_,
+                 DriverOptions{.provider_yaml = dev_provider_yaml(provider_path(), home_.path()),
+                               .user_values = {{"DOKPLOY_SERVER_URL", emulator_->url()},
+                                               {"DOKPLOY_API_TOKEN", emulator_->token()},
+                                               {"DOKPLOY_SERVICE_TYPE", choice_.service_type},
+                                               {"DOKPLOY_SSH_TRANSPORT", choice_.transport},
+                                               {"DOKPLOY_SSH_AUTH", choice_.auth},
+                                               {"DOKPLOY_DOCKER_IN_WORKSPACE",
+                                                choice_.service_type == "compose" ? "true" : "false"}},
+                               .devpod_home = home_.path() + "/.devpod",
+                               .debug = choice_.verbose,
+                               .interrupted = &interrupted});
+             return {true, std::to_string(devpod_->driver().option_values().size()) +
+                               " options resolved from provider.yaml"};
+          });
       if (!added) return false;
-      if (!step("init", [&] { return exec_result(driver_->init(), "configuration and Dokploy reachable"); }))
+      if (!step(label("init"),
+                [&] { return exec_result(devpod_->add_provider(), "configuration and Dokploy reachable"); }))
          return false;
-      machine_ = driver_->new_machine("demo");
-      if (!step("create", [&] { return exec_result(driver_->create(*machine_), "machine " + machine_->id); }))
+      machine_ = devpod_->new_machine("demo");
+      created_ = true;  // a create that fails half-way may leave something to delete
+      if (!step(label("create"),
+                [&] { return exec_result(devpod_->create(*machine_), "machine " + machine_->id); }))
          return false;
-      created_ = true;
-      if (!step("status", [&] { return wait_for(Status::running); })) return false;
-      bool ok = step("command: uname -a", [&] {
-         const ExecResult result = driver_->command(*machine_, "uname -a");
-         return exec_result(result, first_line(result.out));
-      });
-      const std::string note = "written by dpp-demo before the stop";
-      ok =
-          step("command: write ~/demo.txt",
-               [&] {
-                  return exec_result(
-                      driver_->command(*machine_, "cat > \"$HOME/demo.txt\" && cat \"$HOME/demo.txt\"", note),
-                      "\"" + note + "\"");
-               }) &&
-          ok;
-      if (!step("stop",
-                [&] { return exec_result(driver_->stop(*machine_), "the Dokploy service is stopped"); }))
+      if (!step(label("status"), [&] { return wait_for(*devpod_, Status::running); })) return false;
+      bool ok = use_workspace();
+      if (!step(label("stop"),
+                [&] { return exec_result(devpod_->stop(*machine_), "the Dokploy service is stopped"); }))
          return false;
-      ok = step("status", [&] { return wait_for(Status::stopped); }) && ok;
-      if (!step("start",
-                [&] { return exec_result(driver_->start(*machine_), "the Dokploy service runs again"); }))
+      ok = step(label("status"), [&] { return wait_for(*devpod_, Status::stopped); }) && ok;
+      if (!step(label("start"),
+                [&] { return exec_result(devpod_->start(*machine_), "the Dokploy service runs again"); }))
          return false;
-      ok = step("status", [&] { return wait_for(Status::running); }) && ok;
-      ok = step("command: cat ~/demo.txt",
+      ok = step(label("status"), [&] { return wait_for(*devpod_, Status::running); }) && ok;
+      ok = step(label("command: cat ~/demo.txt"),
                 [&]() -> std::pair<bool, std::string> {
-                   const ExecResult result = driver_->command(*machine_, "cat \"$HOME/demo.txt\"");
-                   if (result.ok() && result.out != note)
+                   const ExecResult result = devpod_->command(*machine_, "cat \"$HOME/demo.txt\"");
+                   if (result.ok() && result.out != kNote)
                       return {false, "the file changed: \"" + result.out + "\""};
                    return exec_result(result, "still there after stop and start");
                 }) &&
            ok;
-      const bool deleted = step("delete", [&] {
-         const ExecResult result = driver_->remove(*machine_);
+      return delete_machine() && ok;
+   }
+
+   // The workspace's first commands: uname, and a file to find again after stop and start.
+   bool use_workspace() {
+      const bool ran = step(label("command: uname -a"), [&] {
+         const ExecResult result = devpod_->command(*machine_, "uname -a");
+         return exec_result(result, first_line(result.out));
+      });
+      const bool wrote = step(label("command: write ~/demo.txt"), [&] {
+         return exec_result(
+             devpod_->command(*machine_, "cat > \"$HOME/demo.txt\" && cat \"$HOME/demo.txt\"", kNote),
+             "\"" + std::string(kNote) + "\"");
+      });
+      return ran && wrote;
+   }
+
+   // delete, then status → NotFound. DevPod forgets a deleted machine, so with the real CLI the
+   // in-house driver asks the provider.
+   bool delete_machine() {
+      const bool deleted = step(label("delete"), [&] {
+         const ExecResult result = devpod_->remove(*machine_);
          created_ = !result.ok();
          return exec_result(result, "service, volumes and machine folder removed");
       });
-      if (deleted) {
-         std::filesystem::create_directories(machine_->folder);
-         ok = step("status", [&] { return wait_for(Status::not_found); }) && ok;
-      }
-      return ok && deleted;
+      if (!deleted) return false;
+      std::filesystem::create_directories(machine_->folder);
+      const bool real = devpod_->real();
+      return step(real ? "status (in-house driver)" : "status", [&]() -> std::pair<bool, std::string> {
+         auto [ok, result] = wait_for(devpod_->contract(), Status::not_found);
+         return {ok, result + (real ? ": DevPod forgets a deleted machine, the provider is asked" : "")};
+      });
    }
 
    void cleanup() {
       // Repeated Ctrl-C must not abandon the clean-up: it is short and bounded.
       ::signal(SIGINT, SIG_IGN);
       ::signal(SIGTERM, SIG_IGN);
-      if (created_ && driver_ && machine_) {
+      if (created_ && devpod_ && machine_) {
          std::cout << "\nCleaning up: deleting the workspace...\n";
-         std::filesystem::create_directories(machine_->folder);
-         DriverOptions options = driver_->options();
-         options.interrupted = nullptr;
-         const DevPodDriver plain(options);
-         const ExecResult result = plain.remove(*machine_);
+         const ExecResult result = devpod_->clean_up(*machine_);
          log_.add({.run = kRun,
                    .step = "delete (clean-up)",
                    .seconds = result.seconds,
@@ -247,10 +274,11 @@ class Demo {
    }
 
    DemoChoice choice_;
+   DevPodChoice devpod_choice_;
    StepLog log_{"  ", &std::cout, /*show_run=*/false};
    TempDir home_{"dpp-demo"};
    std::unique_ptr<Emulator> emulator_;
-   std::unique_ptr<DevPodDriver> driver_;
+   std::unique_ptr<DevPodClient> devpod_;
    std::optional<Machine> machine_;
    bool created_ = false;
 };

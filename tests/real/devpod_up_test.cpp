@@ -2,8 +2,10 @@
 // `command`, runs `agent workspace up` in the workspace, builds the dev container with the
 // workspace's own Docker (Docker-in-Docker without a privileged container:
 // DOKPLOY_DOCKER_PRIVILEGES=capabilities) and `devpod ssh` lands inside that dev container.
-// The dev container is built FROM scratch out of a Debian root the tier made (no registry on the
-// internet here), uploaded with the project folder.
+// There is no registry on the internet here, and DevPod inspects a Dockerfile's base image in the
+// workspace's Docker before it looks remotely: the machine is created first, a Debian root the
+// tier made is imported into its Docker through `devpod machine ssh`, and `devpod up --machine`
+// builds the dev container FROM it.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -25,8 +27,9 @@ constexpr const char* kDevcontainerJson = R"({
 }
 )";
 
-constexpr const char* kDockerfile = R"(FROM scratch
-ADD root.tar.gz /
+constexpr const char* kBaseImage = "dpp-devcontainer-base:bookworm";
+
+constexpr const char* kDockerfile = R"(FROM dpp-devcontainer-base:bookworm
 RUN echo "inside the dev container" > /etc/dpp-devcontainer
 CMD ["sleep", "infinity"]
 )";
@@ -42,7 +45,6 @@ TEST(RealDevPodUp, DevPodUpBuildsTheDevContainerInADockerInDockerWorkspaceAndSsh
    std::filesystem::create_directories(project.file(".devcontainer"));
    project.write(".devcontainer/devcontainer.json", kDevcontainerJson, 0644);
    project.write(".devcontainer/Dockerfile", kDockerfile, 0644);
-   std::filesystem::copy_file(root_tarball, project.file(".devcontainer/root.tar.gz"));
    project.write("hello.txt", "uploaded by devpod up\n", 0644);
 
    RealMachine workspace("upwsp",
@@ -53,10 +55,19 @@ TEST(RealDevPodUp, DevPodUpBuildsTheDevContainerInADockerInDockerWorkspaceAndSsh
    const auto added = workspace.add_provider();
    ASSERT_TRUE(added.ok()) << added.describe();
 
-   workspace.own_workspace();
-   const auto up = workspace.cli().run({"up", project.path(), "--provider", "dokploy", "--ide", "none",
+   const auto created = workspace.machine("create");
+   ASSERT_TRUE(created.ok()) << created.describe();
+   const auto imported =
+       workspace.ssh_with_stdin_file(std::string("sudo docker import - ") + kBaseImage +
+                                         " >/dev/null && sudo docker image inspect -f ok " + kBaseImage,
+                                     root_tarball);
+   ASSERT_TRUE(imported.ok()) << imported.describe();
+   ASSERT_EQ(imported.process.out, "ok\n") << imported.describe();
+
+   const auto up = workspace.cli().run({"up", project.path(), "--machine", workspace.id(), "--ide", "none",
                                         "--id", workspace.id(), "--configure-ssh=false"},
                                        std::nullopt, std::chrono::minutes(25));
+   workspace.own_workspace();
    ASSERT_TRUE(up.ok()) << up.describe();
 
    const auto inside = workspace.cli().run(
@@ -69,9 +80,10 @@ TEST(RealDevPodUp, DevPodUpBuildsTheDevContainerInADockerInDockerWorkspaceAndSsh
    const auto removed =
        workspace.cli().run({"delete", workspace.id(), "--force"}, std::nullopt, std::chrono::minutes(10));
    ASSERT_TRUE(removed.ok()) << removed.describe();
+   const auto machine_removed = workspace.machine("delete");
+   ASSERT_TRUE(machine_removed.ok()) << machine_removed.describe();
    workspace.forget();
 
-   // DevPod names the machine it made for the workspace after the workspace.
    const Leftovers left = find_leftovers(world, workspace.id());
    EXPECT_TRUE(left.nothing_but_volumes()) << left.describe();
    EXPECT_TRUE(left.volumes.empty()) << left.describe();

@@ -1,6 +1,10 @@
 // Leftovers of a workspace in real Dokploy and Docker.
 #include "leftovers.hpp"
 
+#include <chrono>
+#include <thread>
+#include <tuple>
+
 namespace dpp::test::real {
 namespace {
 
@@ -60,9 +64,36 @@ Leftovers find_leftovers(const RealWorld& world, const std::string& machine_id) 
    found.swarm_services =
        matching(world.docker_lines({"service", "ls", "--format", "{{.Name}}"}), machine_id);
    found.containers = matching(world.docker_lines({"ps", "-a", "--format", "{{.Names}}"}), machine_id);
+   // Swarm stops a removed service's task container a moment after the service is gone: a
+   // container left once its service is gone is only counted if it is still there a minute later.
+   for (int look = 0; look < 60 && found.swarm_services.empty() && !found.containers.empty(); ++look) {
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      found.containers = matching(world.docker_lines({"ps", "-a", "--format", "{{.Names}}"}), machine_id);
+   }
    found.networks = matching(world.docker_lines({"network", "ls", "--format", "{{.Name}}"}), machine_id);
    found.volumes = matching(world.docker_lines({"volume", "ls", "--format", "{{.Name}}"}), machine_id);
    return found;
+}
+
+ServiceRef find_service(const RealWorld& world, const std::string& machine_id) {
+   const auto search = [&](const nlohmann::json& holder) -> ServiceRef {
+      for (const auto& [kind, key, id_key] : {std::tuple{"application", "applications", "applicationId"},
+                                              std::tuple{"compose", "compose", "composeId"}}) {
+         if (!holder.contains(key) || !holder[key].is_array()) continue;
+         for (const auto& service : holder[key])
+            if (names_machine(service.value("appName", ""), machine_id) ||
+                names_machine(service.value("name", ""), machine_id))
+               return {kind, service.value(id_key, "")};
+      }
+      return {};
+   };
+   for (const auto& project : world.api("project.all")) {
+      if (ServiceRef found = search(project); !found.id.empty()) return found;
+      if (!project.contains("environments") || !project["environments"].is_array()) continue;
+      for (const auto& environment : project["environments"])
+         if (ServiceRef found = search(environment); !found.id.empty()) return found;
+   }
+   return {};
 }
 
 void remove_volumes(const RealWorld& world, const std::vector<std::string>& volumes) {

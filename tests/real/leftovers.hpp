@@ -23,6 +23,13 @@ struct Leftovers {
 // Everything named after `machine_id` ("devpod-<machine_id>", Dokploy's appName prefix).
 Leftovers find_leftovers(const RealWorld& world, const std::string& machine_id);
 
+// The Dokploy service of a machine: kind "application" or "compose" and its id; empty when none.
+struct ServiceRef {
+   std::string kind;
+   std::string id;
+};
+ServiceRef find_service(const RealWorld& world, const std::string& machine_id);
+
 // Removes named volumes that `find_leftovers` listed (after a test has looked at them).
 void remove_volumes(const RealWorld& world, const std::vector<std::string>& volumes);
 

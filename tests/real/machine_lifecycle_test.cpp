@@ -66,7 +66,11 @@ TEST_P(MachineLifecycle, LivesThroughDevPodsMachineVerbsAndLeavesNothingBehind) 
 
    const Leftovers left = find_leftovers(RealWorld::get(), machine.id());
    EXPECT_TRUE(left.nothing_but_volumes()) << left.describe();
-   EXPECT_TRUE(left.volumes.empty()) << left.describe();
+   // The README says Dokploy keeps an application's named volumes (Swarm services do not own
+   // them); a compose workspace's `down` removes its own.
+   if (flavour.options.at("DOKPLOY_SERVICE_TYPE") == "compose") {
+      EXPECT_TRUE(left.volumes.empty()) << left.describe();
+   }
    remove_volumes(RealWorld::get(), left.volumes);
 }
 

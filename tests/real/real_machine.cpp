@@ -3,6 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <iostream>
 
 #include "support/devpod_provider.hpp"
@@ -26,9 +29,15 @@ RealMachine::RealMachine(const std::string& hint, const std::map<std::string, st
 
 RealMachine::~RealMachine() {
    if (!created_) return;
-   const devpod::CliResult removed =
-       workspace_ ? cli_->run({"delete", id_, "--force"}, std::nullopt, std::chrono::minutes(10))
-                  : cli_->machine("delete", id_);
+   // A workspace first (DevPod deletes the machine it made for one); then the machine, which
+   // is already gone unless the workspace ran on a machine made beforehand.
+   if (workspace_) {
+      const devpod::CliResult removed =
+          cli_->run({"delete", id_, "--force"}, std::nullopt, std::chrono::minutes(10));
+      if (!removed.ok()) ADD_FAILURE() << "cleanup: " << removed.describe();
+   }
+   if (cli_->machine_state(id_) == devpod::MachineState::not_found) return;
+   const devpod::CliResult removed = cli_->machine("delete", id_);
    if (!removed.ok()) ADD_FAILURE() << "cleanup: " << removed.describe();
 }
 
@@ -60,6 +69,27 @@ devpod::MachineState RealMachine::state(std::string* error) const {
 
 devpod::CliResult RealMachine::ssh(const std::string& command, const std::optional<std::string>& stdin_data) {
    return timed("machine ssh", [&] { return cli_->ssh(id_, command, stdin_data); });
+}
+
+ProcessResult RealMachine::provider(const std::string& verb,
+                                    const std::map<std::string, std::string>& extra) const {
+   EnvMap env = current_environment();
+   for (const auto& [name, value] : options_) env[name] = value;
+   for (const auto& [name, value] : extra) env[name] = value;
+   env["MACHINE_ID"] = id_;
+   env["MACHINE_FOLDER"] = cli_->home() + "/.devpod/contexts/default/machines/" + id_;
+   return run_process({.argv = {provider_path(), verb}, .env = env}, std::chrono::minutes(12));
+}
+
+devpod::CliResult RealMachine::ssh_with_stdin_file(const std::string& command,
+                                                   const std::string& stdin_path) {
+   const int in = ::open(stdin_path.c_str(), O_RDONLY | O_CLOEXEC);
+   if (in < 0) throw std::runtime_error("cannot open " + stdin_path);
+   const devpod::CliResult result = timed("machine ssh < " + stdin_path, [&] {
+      return cli_->run_with_descriptors({"machine", "ssh", id_, "--command", command}, in, -1);
+   });
+   ::close(in);
+   return result;
 }
 
 }  // namespace dpp::test::real

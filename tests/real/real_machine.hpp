@@ -34,6 +34,13 @@ class RealMachine {
    devpod::MachineState state(std::string* error = nullptr) const;
    devpod::CliResult ssh(const std::string& command,
                          const std::optional<std::string>& stdin_data = std::nullopt);
+   // `devpod machine ssh --command` with the file at `stdin_path` on its stdin (large data).
+   devpod::CliResult ssh_with_stdin_file(const std::string& command, const std::string& stdin_path);
+
+   // The provider's `verb` run directly, with the environment DevPod gives it for this machine
+   // plus `extra` (what DevPod would pass if its options reached an existing machine).
+   ProcessResult provider(const std::string& verb,
+                          const std::map<std::string, std::string>& extra = {}) const;
 
    // From now on the destructor deletes a DevPod *workspace* of this id (`devpod delete
    // --force`, which deletes the machine DevPod made for it) instead of the machine alone.

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "support/http_call.hpp"
+#include "support/test_paths.hpp"
 
 namespace dpp::test::real {
 
@@ -32,6 +33,8 @@ class RealWorld {
    const std::string& docker() const { return value("DPP_REAL_DOCKER"); }
    const std::string& logs() const { return value("DPP_REAL_LOGS"); }
    const std::string& api_key() const { return api_key_; }
+   // host:port of the local image registry the workspace image is pushed to.
+   const std::string& registry() const { return value("DPP_REAL_REGISTRY"); }
 
    // One Dokploy API call with the tier's key: a GET with `query` when `body` is null, else a
    // POST of `body`. The raw answer, whatever its status.

@@ -31,6 +31,10 @@ std::string join(const std::vector<std::string>& words) {
 
 std::optional<std::string> find_devpod_binary(std::string* why) {
    if (const char* configured = std::getenv("DEVPOD_BIN"); configured && *configured) {
+      if (std::string(configured) == "none") {
+         if (why) *why = "DEVPOD_BIN=none turns the real CLI off";
+         return std::nullopt;
+      }
       if (::access(configured, X_OK) == 0) return std::string(configured);
       if (why) *why = std::string("DEVPOD_BIN=") + configured + " is not an executable file";
       return std::nullopt;
@@ -88,6 +92,13 @@ CliResult DevPodCli::run(const std::vector<std::string>& args, const std::option
    options.stdin_data = stdin_data;
    options.working_dir = home_;
    return {run_process(options, timeout), "devpod " + join(args)};
+}
+
+std::unique_ptr<CommandSession> DevPodCli::start(const std::vector<std::string>& args,
+                                                 const std::atomic<bool>* interrupted) const {
+   std::vector<std::string> argv = {binary_};
+   argv.insert(argv.end(), args.begin(), args.end());
+   return std::make_unique<CommandSession>(argv, environment(), interrupted);
 }
 
 CliResult DevPodCli::run_with_descriptors(const std::vector<std::string>& args, int stdin_fd, int stdout_fd,

@@ -3,18 +3,22 @@
 // it when one is at hand (DEVPOD_BIN, else PATH).
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "support/child_process.hpp"
+#include "support/devpod_session.hpp"
 
 namespace dpp::test::devpod {
 
 // Where the real CLI is: $DEVPOD_BIN when set (it must be executable), else `devpod` on PATH.
-// nullopt when there is none; `why` (may be null) then says what was looked at.
+// nullopt when there is none; `why` (may be null) then says what was looked at. DEVPOD_BIN=none
+// turns the real CLI off (the in-house driver is used wherever the real CLI is optional).
 std::optional<std::string> find_devpod_binary(std::string* why = nullptr);
 
 // DevPod's machine states as `devpod machine status --output json` prints them.
@@ -43,6 +47,10 @@ class DevPodCli {
    CliResult run(const std::vector<std::string>& args,
                  const std::optional<std::string>& stdin_data = std::nullopt,
                  std::chrono::milliseconds timeout = std::chrono::minutes(10)) const;
+   // Any devpod command line as a running session with its three streams as pipes (interactive
+   // use); `interrupted` turning true cancels it with SIGINT, then SIGKILL 2 s later.
+   std::unique_ptr<CommandSession> start(const std::vector<std::string>& args,
+                                         const std::atomic<bool>* interrupted = nullptr) const;
    // The same with explicit descriptors for stdin and stdout (large data); stderr is captured.
    CliResult run_with_descriptors(const std::vector<std::string>& args, int stdin_fd, int stdout_fd,
                                   std::chrono::milliseconds timeout = std::chrono::minutes(10)) const;

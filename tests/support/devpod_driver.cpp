@@ -68,6 +68,37 @@ const char* status_name(Status status) {
    return "?";
 }
 
+std::string new_machine_id(const std::string& hint) {
+   std::string prefix;
+   for (char c : hint) {
+      const char lower = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if ((lower >= 'a' && lower <= 'z') || (lower >= '0' && lower <= '9') || lower == '-') prefix += lower;
+   }
+   prefix = prefix.substr(0, 10);
+   std::random_device random;
+   static const char* alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+   std::string suffix;
+   for (int i = 0; i < 5; ++i) suffix += alphabet[random() % 36];
+   return prefix.empty() ? suffix : prefix + "-" + suffix;
+}
+
+StatusResult poll_status_while_busy(const std::function<StatusResult()>& status,
+                                    std::chrono::milliseconds guard,
+                                    const std::function<void(const StatusResult&)>& on_poll) {
+   const auto deadline = std::chrono::steady_clock::now() + guard;
+   while (true) {
+      StatusResult answer = status();
+      if (on_poll) on_poll(answer);
+      if (answer.status != Status::busy) return answer;
+      if (std::chrono::steady_clock::now() + std::chrono::seconds(2) > deadline) {
+         answer.exec.hung = true;
+         answer.error = "still Busy when the test's guard ran out";
+         return answer;
+      }
+      std::this_thread::sleep_for(std::chrono::seconds(2));  // DevPod's interval
+   }
+}
+
 std::optional<Status> parse_status(const std::string& stdout_text, std::string* error) {
    std::string word = trim(stdout_text);
    std::transform(word.begin(), word.end(), word.begin(), [](unsigned char c) { return std::toupper(c); });
@@ -131,18 +162,8 @@ EnvMap DevPodDriver::base_environment() const {
 }
 
 Machine DevPodDriver::new_machine(const std::string& hint) const {
-   std::string prefix;
-   for (char c : hint) {
-      const char lower = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if ((lower >= 'a' && lower <= 'z') || (lower >= '0' && lower <= '9') || lower == '-') prefix += lower;
-   }
-   prefix = prefix.substr(0, 10);
-   std::random_device random;
-   static const char* alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-   std::string suffix;
-   for (int i = 0; i < 5; ++i) suffix += alphabet[random() % 36];
    Machine machine;
-   machine.id = prefix.empty() ? suffix : prefix + "-" + suffix;
+   machine.id = new_machine_id(hint);
    machine.folder = options_.devpod_home + "/contexts/" + options_.context + "/machines/" + machine.id;
    fs::create_directories(machine.folder);
    return machine;
@@ -181,9 +202,7 @@ ExecResult DevPodDriver::run_exec(const std::string& verb, const EnvMap& env, co
    if (provider_.exec_is_list.at(verb))
       throw std::runtime_error("exec." + verb + " is a list: DevPod would run it without a shell");
    CommandSession session(shell_, entry->second, env, options_.interrupted);
-   if (!stdin_data.empty()) session.write(stdin_data, guard);
-   session.close_stdin();
-   ExecResult result = session.wait(guard);
+   ExecResult result = feed_and_wait(session, stdin_data, guard);
    result.verb = verb;
    return result;
 }
@@ -226,9 +245,7 @@ ExecResult DevPodDriver::command(const Machine& machine, const std::string& scri
    const auto entry = provider_.exec.find("command");
    if (entry == provider_.exec.end()) throw std::runtime_error("provider.yaml has no exec.command");
    CommandSession session(shell_, entry->second, machine_environment(machine, script), options_.interrupted);
-   if (!stdin_data.empty()) session.write(stdin_data, guard);
-   session.close_stdin();
-   ExecResult result = session.wait(guard);
+   ExecResult result = feed_and_wait(session, stdin_data, guard);
    result.verb = "command";
    return result;
 }
@@ -243,18 +260,7 @@ std::unique_ptr<CommandSession> DevPodDriver::start_command(const Machine& machi
 
 StatusResult DevPodDriver::poll_while_busy(const Machine& machine, std::chrono::milliseconds guard,
                                            const std::function<void(const StatusResult&)>& on_poll) const {
-   const auto deadline = std::chrono::steady_clock::now() + guard;
-   while (true) {
-      StatusResult answer = status(machine);
-      if (on_poll) on_poll(answer);
-      if (answer.status != Status::busy) return answer;
-      if (std::chrono::steady_clock::now() + std::chrono::seconds(2) > deadline) {
-         answer.exec.hung = true;
-         answer.error = "still Busy when the test's guard ran out";
-         return answer;
-      }
-      std::this_thread::sleep_for(std::chrono::seconds(2));  // DevPod's interval
-   }
+   return poll_status_while_busy([&] { return status(machine); }, guard, on_poll);
 }
 
 }  // namespace dpp::test::devpod

@@ -1,6 +1,7 @@
 // Runs a machine provider exactly as DevPod does: the environment table of every exec, each
 // exec entry as one string through DevPod's shell, `status` parsed by DevPod's rule, and
-// cancellation by SIGINT then SIGKILL 2 s later (shared/reference/devpod-contract.md).
+// cancellation by SIGINT then SIGKILL 2 s later (loft-sh/devpod pkg/provider, pkg/client; the
+// files read are listed in docs/devpod.md, "Supported DevPod versions").
 #pragma once
 
 #include <sys/types.h>
@@ -52,6 +53,17 @@ struct StatusResult {
 // DevPod's client.ParseStatus: the whole stdout, trimmed and upper-cased, must be one word.
 std::optional<Status> parse_status(const std::string& stdout_text, std::string* error = nullptr);
 
+// A machine id as `devpod up` makes one: `hint` reduced to [a-z0-9-] (10 at most), '-', then 5
+// random characters.
+std::string new_machine_id(const std::string& hint);
+
+// Polls `status` like `devpod up` (startWait): again every 2 s while it says Busy; returns the
+// first other answer (or error). `on_poll` sees every answer; `guard` only keeps a broken
+// provider from hanging the test (the answer then says hung).
+StatusResult poll_status_while_busy(const std::function<StatusResult()>& status,
+                                    std::chrono::milliseconds guard,
+                                    const std::function<void(const StatusResult&)>& on_poll = {});
+
 class DevPodDriver {
  public:
    explicit DevPodDriver(DriverOptions options);
@@ -82,9 +94,7 @@ class DevPodDriver {
                       std::chrono::milliseconds guard = std::chrono::minutes(10)) const;
    std::unique_ptr<CommandSession> start_command(const Machine& machine, const std::string& script) const;
 
-   // Polls `status` like `devpod up` (startWait): again every 2 s while it says Busy; returns
-   // the first other answer (or error). `on_poll` sees every answer; `guard` only keeps a
-   // broken provider from hanging the test (the answer then says hung).
+   // poll_status_while_busy() over this driver's `status`.
    StatusResult poll_while_busy(const Machine& machine, std::chrono::milliseconds guard,
                                 const std::function<void(const StatusResult&)>& on_poll = {}) const;
 

@@ -45,6 +45,10 @@ std::string ExecResult::describe() const {
 
 CommandSession::CommandSession(const std::string& shell, const std::string& exec_text, const EnvMap& env,
                                const std::atomic<bool>* interrupted)
+    : CommandSession(std::vector<std::string>{shell, "-c", exec_text}, env, interrupted) {}
+
+CommandSession::CommandSession(const std::vector<std::string>& argv, const EnvMap& env,
+                               const std::atomic<bool>* interrupted)
     : interrupted_(interrupted) {
    // A provider that closes its stdin early must not kill the test with SIGPIPE; Go ignores
    // SIGPIPE on such pipes too.
@@ -57,11 +61,8 @@ CommandSession::CommandSession(const std::string& shell, const std::string& exec
    if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0)
       throw std::runtime_error(std::string("pipe2 failed: ") + std::strerror(errno));
    started_ = Clock::now();
-   process_ = std::make_unique<ChildProcess>(ProcessOptions{.argv = {shell, "-c", exec_text},
-                                                            .env = env,
-                                                            .stdin_fd = in[0],
-                                                            .stdout_fd = out[1],
-                                                            .stderr_fd = err[1]});
+   process_ = std::make_unique<ChildProcess>(
+       ProcessOptions{.argv = argv, .env = env, .stdin_fd = in[0], .stdout_fd = out[1], .stderr_fd = err[1]});
    ::close(in[0]);
    ::close(out[1]);
    ::close(err[1]);
@@ -155,6 +156,15 @@ bool CommandSession::read_bytes(std::size_t total, std::chrono::milliseconds gua
    return true;
 }
 
+bool CommandSession::read_stderr_until(const std::string& text, std::chrono::milliseconds guard) {
+   const auto deadline = Clock::now() + guard;
+   while (err_.find(text) == std::string::npos) {
+      if (stderr_fd_ < 0 || Clock::now() >= deadline) return false;
+      pump(remaining_ms(deadline, 200));
+   }
+   return true;
+}
+
 void CommandSession::cancel() {
    // DevPod signals the process it started (not a process group).
    if (!cancelled_) ::kill(process_->pid(), SIGINT);
@@ -205,6 +215,13 @@ ExecResult CommandSession::wait(std::chrono::milliseconds guard) {
    result.needed_sigkill = needed_sigkill_;
    result.seconds = std::chrono::duration<double>(Clock::now() - started_).count();
    return result;
+}
+
+ExecResult feed_and_wait(CommandSession& session, const std::string& stdin_data,
+                         std::chrono::milliseconds guard) {
+   if (!stdin_data.empty()) session.write(stdin_data, guard);
+   session.close_stdin();
+   return session.wait(guard);
 }
 
 }  // namespace dpp::test::devpod

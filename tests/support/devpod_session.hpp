@@ -9,6 +9,7 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "support/child_process.hpp"
 
@@ -40,11 +41,16 @@ class CommandSession {
    // Ctrl-C.
    CommandSession(const std::string& shell, const std::string& exec_text, const EnvMap& env,
                   const std::atomic<bool>* interrupted = nullptr);
+   // Any program, started without a shell (the real DevPod CLI).
+   CommandSession(const std::vector<std::string>& argv, const EnvMap& env,
+                  const std::atomic<bool>* interrupted = nullptr);
    ~CommandSession();
    CommandSession(const CommandSession&) = delete;
    CommandSession& operator=(const CommandSession&) = delete;
 
    pid_t pid() const { return process_->pid(); }
+   // True while the process has not exited.
+   bool running() { return process_->alive(); }
    // Writes all of `data` to the provider's stdin while collecting its output. False when the
    // provider closed its stdin or `guard` passed.
    bool write(const std::string& data, std::chrono::milliseconds guard = std::chrono::minutes(5));
@@ -55,6 +61,8 @@ class CommandSession {
    bool read_until(const std::string& text, std::size_t from, std::chrono::milliseconds guard);
    // Collects output until stdout holds at least `total` bytes; false at EOF or `guard`.
    bool read_bytes(std::size_t total, std::chrono::milliseconds guard);
+   // Collects output until `text` appears in stderr; false at EOF or when `guard` passes.
+   bool read_stderr_until(const std::string& text, std::chrono::milliseconds guard);
    // DevPod's cancel: SIGINT to the process, SIGKILL 2 s later if it still lives.
    void cancel();
    // Collects everything until the provider exits (or `guard` passes: hung).
@@ -77,5 +85,10 @@ class CommandSession {
    std::chrono::steady_clock::time_point started_;
    bool cancelled_ = false, needed_sigkill_ = false;
 };
+
+// Writes `stdin_data` (when not empty), closes stdin and waits: one exec with its input given up
+// front, as DevPod runs most of them.
+ExecResult feed_and_wait(CommandSession& session, const std::string& stdin_data,
+                         std::chrono::milliseconds guard);
 
 }  // namespace dpp::test::devpod

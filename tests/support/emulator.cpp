@@ -24,6 +24,18 @@ std::string random_hex(std::size_t bytes) {
    return out;
 }
 
+namespace {
+
+// A loopback address of its own (127.x.y.1) for Traefik's ports 80 and 443, so that emulators of
+// concurrent tests do not meet.
+std::string own_loopback_address() {
+   const std::string hex = random_hex(2);
+   return "127." + std::to_string(std::stoi(hex.substr(0, 2), nullptr, 16) % 200 + 20) + "." +
+          std::to_string(std::stoi(hex.substr(2, 2), nullptr, 16)) + ".1";
+}
+
+}  // namespace
+
 Emulator::Emulator(EmulatorOptions options) : options_(std::move(options)), dir_("dpp-emulator") {
    token_ = random_hex(24);
    std::vector<std::string> argv = {python(),
@@ -53,6 +65,14 @@ Emulator::Emulator(EmulatorOptions options) : options_(std::move(options)), dir_
       argv.insert(argv.end(),
                   {"--tls-cert", dir_.file("certs/server.pem"), "--tls-key", dir_.file("certs/server.key")});
    }
+   if (options_.traefik != EmulatorOptions::Traefik::off) {
+      const bool standard = options_.traefik == EmulatorOptions::Traefik::standard_ports;
+      traefik_.address = standard ? own_loopback_address() : "127.0.0.1";
+      argv.insert(argv.end(), {"--traefik-http", traefik_.address + (standard ? ":80" : ":0"),
+                               "--traefik-https", traefik_.address + (standard ? ":443" : ":0")});
+      // With TLS the API's CA signs Traefik's certificates too: one CA for DOKPLOY_CA_CERT.
+      if (options_.tls) argv.insert(argv.end(), {"--traefik-ca", dir_.file("certs")});
+   }
    if (!options_.servers.empty()) {
       nlohmann::json servers = nlohmann::json::array();
       for (const auto& server : options_.servers)
@@ -75,6 +95,11 @@ Emulator::Emulator(EmulatorOptions options) : options_(std::move(options)), dir_
          if (!info.is_discarded() && info.contains("url")) {
             url_ = info["url"].get<std::string>();
             port_ = info["port"].get<int>();
+            if (info.contains("traefik")) {
+               traefik_.http_port = info["traefik"]["http"]["port"].get<int>();
+               traefik_.https_port = info["traefik"]["https"]["port"].get<int>();
+               traefik_.ca_cert = info["traefik"]["ca"].get<std::string>();
+            }
             break;
          }
       }
@@ -97,6 +122,12 @@ std::string Emulator::wrong_ca_cert() const {
 }
 std::string Emulator::log() const {
    return dir_.read("emulator.log");
+}
+
+const TraefikEndpoints& Emulator::traefik() const {
+   if (options_.traefik == EmulatorOptions::Traefik::off)
+      throw std::logic_error("this emulator runs no Traefik (EmulatorOptions::traefik)");
+   return traefik_;
 }
 
 std::pair<int, std::string> Emulator::send(const std::string& method, const std::string& path_and_query,
@@ -158,6 +189,31 @@ nlohmann::json Emulator::seed(int services, const std::string& project) const {
 
 void Emulator::set_version(const std::string& version) const {
    control("POST", "/__emulator/version", {{"version", version}});
+}
+
+void Emulator::set_ingress_routes(bool routes) const {
+   control("POST", "/__emulator/ingress", {{"routes", routes}});
+}
+
+Emulator& workspace_emulator() {
+   static std::unique_ptr<Emulator> instance = [] {
+      EmulatorOptions options;
+      options.runner = "workspace";
+      options.queue_delay_ms = 100;
+      options.deploy_duration_ms = 100;
+      return std::make_unique<Emulator>(options);
+   }();
+   return *instance;
+}
+
+std::vector<nlohmann::json> Emulator::domains() const {
+   const nlohmann::json snapshot = state();
+   return snapshot.contains("domains") ? snapshot["domains"].get<std::vector<nlohmann::json>>()
+                                       : std::vector<nlohmann::json>{};
+}
+
+void Emulator::set_web_server_ip(const std::string& ip) const {
+   control("POST", "/__emulator/web-server-ip", {{"ip", ip}});
 }
 
 std::vector<nlohmann::json> Emulator::services() const {

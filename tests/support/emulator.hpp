@@ -29,6 +29,19 @@ struct EmulatorOptions {
    int deploy_duration_ms = 50;
    std::string server_address = "127.0.0.1";
    std::vector<EmulatedServer> servers;
+   // The emulated Traefik that routes Dokploy domains (tests/emulator/dokploy_emulator/traefik.py):
+   // off, on free ports of 127.0.0.1, or on ports 80 and 443 of a loopback address of its own
+   // (127.x.y.1, needs root), where the provider's own probes find it as they would a real server.
+   enum class Traefik { off, free_ports, standard_ports };
+   Traefik traefik = Traefik::off;
+};
+
+// Where the emulated Traefik listens.
+struct TraefikEndpoints {
+   std::string address;
+   int http_port = 0;
+   int https_port = 0;
+   std::string ca_cert;  // signs the certificates of https domains
 };
 
 class Emulator {
@@ -48,6 +61,8 @@ class Emulator {
    std::string wrong_ca_cert() const;
    // The emulator's stderr (its log), for failure messages.
    std::string log() const;
+   // Throws unless options().traefik is on.
+   const TraefikEndpoints& traefik() const;
 
    // Control API (see tests/emulator/dokploy_emulator/control.py).
    nlohmann::json control(const std::string& method, const std::string& path,
@@ -66,12 +81,21 @@ class Emulator {
    void clear_faults() const { control("DELETE", "/__emulator/faults"); }
    nlohmann::json state() const { return control("GET", "/__emulator/state"); }
    nlohmann::json workspaces() const { return control("GET", "/__emulator/workspaces"); }
+   // The named volumes on the (emulated) server, sorted: `docker volume ls`.
+   nlohmann::json volumes() const { return control("GET", "/__emulator/volumes"); }
    nlohmann::json seed(int services, const std::string& project = "other-project") const;
    nlohmann::json restart() const { return control("POST", "/__emulator/restart"); }
    void set_version(const std::string& version) const;
+   // false: Swarm's routing mesh stops forwarding, so applications deployed from now on refuse
+   // connections on their ingress-published ports while their tasks run (reset: true).
+   void set_ingress_routes(bool routes) const;
    void reset() const { control("POST", "/__emulator/reset"); }
    // Every application and compose service in the emulator's model.
    std::vector<nlohmann::json> services() const;
+   // Every domain row in the emulator's model.
+   std::vector<nlohmann::json> domains() const;
+   // Settings > Web Server > Server IP ("" = not set), which generated domains carry.
+   void set_web_server_ip(const std::string& ip) const;
 
  private:
    // Sends one request to the emulator (HTTPS when it serves TLS); returns the status and body.
@@ -83,8 +107,13 @@ class Emulator {
    std::string token_;
    std::string url_;
    int port_ = 0;
+   TraefikEndpoints traefik_;
    std::unique_ptr<ChildProcess> process_;
 };
+
+// One emulator per test process whose deploys start real Debian workspaces (runner "workspace",
+// needs root), with short queue and deploy delays; reset it before each test.
+Emulator& workspace_emulator();
 
 // A random hex string (a token or password for one test run; never a fixture on disk).
 std::string random_hex(std::size_t bytes);

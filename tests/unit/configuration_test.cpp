@@ -77,7 +77,7 @@ TEST(Configuration, MissingRequiredOptionSaysWhatItIsAndWhatIsExpected) {
    ASSERT_EQ(problems.size(), 1u);
    EXPECT_EQ(problems[0],
              "TEST_URL is not set: The TEST_URL option. Expected an http:// or https:// URL such as "
-             "https://dokploy.example.com.");
+             "https://server.example.com.");
 }
 
 TEST(Configuration, EveryBadValueIsReportedAtOnceEachNamingItsOption) {
@@ -90,7 +90,7 @@ TEST(Configuration, EveryBadValueIsReportedAtOnceEachNamingItsOption) {
    EXPECT_TRUE(
        contains(all,
                 "TEST_URL='dokploy.example.com' has no scheme (http:// or https://). Expected an http:// or "
-                "https:// URL such as https://dokploy.example.com."));
+                "https:// URL such as https://server.example.com."));
    EXPECT_TRUE(contains(all, "TEST_MEMORY='2x' is not a size. Expected a size such as 512m, 4g or 4GiB."));
    EXPECT_TRUE(contains(
        all, "TEST_TIMEOUT='soon' is not a duration. Expected a duration such as 90s, 10m or 1h30m."));

@@ -166,7 +166,9 @@ typedef struct dpp_backend {
    /* Checks the configuration and the platform: reachable, credentials accepted, version
     * supported, and whatever else a workspace will need. Calls `report` once per check, in
     * order, and returns DPP_OK when no check failed, else the status of the first failure.
-    * Used by `init` and `doctor`. Required. */
+    * Used by `init` and `doctor`; in `doctor` with a machine (host->machine_id not NULL) it may
+    * also check that machine's workspace, with host->check_endpoint knowing its host key.
+    * Required. */
    dpp_status (*check)(struct dpp_backend* self, dpp_check_report_fn report, void* context, dpp_error* error);
 
    /* Makes the workspace and waits until its SSH endpoint answers with the expected host key

@@ -39,7 +39,8 @@ typedef struct dpp_host {
    /* Reserved for the host. */
    void* host_data;
 
-   /* Writes one log line at `level` (DPP_LOG_*), to stderr, in the host's format. `message` is
+   /* Writes one log line at `level` (DPP_LOG_*), to stderr, in the host's format, which names
+    * the plugin (its id) once: `message` does not start with the plugin's name. `message` is
     * borrowed for the call, UTF-8, without a trailing newline, and must not contain a secret.
     * [any thread] */
    void (*log)(const struct dpp_host* host, int32_t level, const char* message);

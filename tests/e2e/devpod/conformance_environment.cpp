@@ -43,6 +43,13 @@ void ConformanceEnvironment::SetUp() {
          skip_reason_ = std::string("plugin ") + plugin + " is not built in " + plugin_dir();
          return;
       }
+   devpod_ = choose_devpod();
+   std::cout << "[devpod e2e] DevPod: " << describe(devpod_) << "\n";
+   if (devpod_.real_binary)
+      std::cout << "[devpod e2e] through it: provider add, machine create/status/stop/start/delete and every "
+                   "workspace command (machine ssh --command, which injects DevPod's agent); on the "
+                   "in-house driver beside it, the provider's raw contract DevPod cannot be asked for: "
+                   "SIGINT during a command, status after delete, delete again\n";
    std::random_device random;
    const int base = 30000 + static_cast<int>(random() % 300) * 100;
    port_range_ = std::to_string(base) + "-" + std::to_string(base + 99);

@@ -1,6 +1,7 @@
-// DevPod conformance: dokploy-provider driven exactly as DevPod drives it (environment table,
-// exec strings through DevPod's shell, status parsing, SIGINT), against the Dokploy emulator
-// whose deploys start real Debian workspaces. Every service kind × transport × auth strategy,
+// DevPod conformance: dokploy-provider driven by DevPod (the real CLI when one is at hand, else
+// the in-house driver that runs it exactly as DevPod does: environment table, exec strings
+// through DevPod's shell, status parsing, SIGINT; README.md), against the Dokploy emulator whose
+// deploys start real Debian workspaces. Every service kind × transport × auth strategy,
 // and two combinations on a second Dokploy server (DOKPLOY_SERVER_ID, 127.0.0.2). One process
 // and one emulator for the whole matrix; per-step timings are printed, never asserted.
 #include <gtest/gtest.h>
@@ -16,6 +17,7 @@ namespace {
 void run(const std::string& name) {
    ConformanceEnvironment& environment = ConformanceEnvironment::get();
    if (!environment.skip_reason().empty()) DPP_SKIP(environment.skip_reason());
+   if (!environment.devpod().error.empty()) FAIL() << environment.devpod().error;
    for (const auto& combination : conformance_matrix())
       if (combination.name() == name) {
          run_lifecycle(environment, combination);

@@ -11,8 +11,8 @@
 #include <sstream>
 #include <vector>
 
-#include "bundle_fixture.hpp"
 #include "support/child_process.hpp"
+#include "support/file_contents.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_paths.hpp"
 

@@ -1,6 +1,7 @@
 """Throwaway TLS material for tests, made with the `openssl` CLI: a CA, a server certificate it
 signs (SAN IP:127.0.0.1, IP:127.0.0.2, DNS:localhost), and an unrelated "wrong" CA for tests that
-must see verification fail. Generated at test time; nothing is committed."""
+must see verification fail; the emulated Traefik issues certificates per host name with a CA too.
+Generated at test time; nothing is committed."""
 from __future__ import annotations
 
 import json
@@ -29,17 +30,15 @@ def _make_ca(directory: str, stem: str, common_name: str) -> tuple[str, str]:
     return cert, key
 
 
-def make_certs(directory: str, host: str = "127.0.0.1") -> dict[str, str]:
-    """Writes ca.pem/ca.key, server.pem/server.key and wrong-ca.pem/wrong-ca.key into `directory`
-    (mode 0600 each) and returns their paths by role."""
-    os.makedirs(directory, mode=0o700, exist_ok=True)
-    ca_cert, ca_key = _make_ca(directory, "ca", "dokploy-emulator test CA")
-    wrong_cert, wrong_key = _make_ca(directory, "wrong-ca", "dokploy-emulator unrelated CA")
-    key, cert = os.path.join(directory, "server.key"), os.path.join(directory, "server.pem")
-    sans = ["IP:127.0.0.1", "IP:127.0.0.2", "DNS:localhost"]
-    extra = f"IP:{host}" if host.replace(".", "").isdigit() or ":" in host else f"DNS:{host}"
-    if extra not in sans:
-        sans.append(extra)
+def issue_certificate(directory: str, stem: str, ca_cert: str, ca_key: str, host: str,
+                      extra_sans: tuple[str, ...] = ()) -> tuple[str, str]:
+    """Writes <stem>.pem/<stem>.key: a server certificate for `host` (an IP address or a DNS
+    name) signed by the CA; returns (cert, key)."""
+    key, cert = os.path.join(directory, f"{stem}.key"), os.path.join(directory, f"{stem}.pem")
+    sans = list(extra_sans)
+    own = f"IP:{host}" if host.replace(".", "").isdigit() or ":" in host else f"DNS:{host}"
+    if own not in sans:
+        sans.append(own)
     with tempfile.TemporaryDirectory() as scratch:
         csr, ext = os.path.join(scratch, "server.csr"), os.path.join(scratch, "ext.cnf")
         _openssl("req", "-new", *_EC, "-keyout", key, "-out", csr, "-subj", f"/CN={host}")
@@ -53,11 +52,37 @@ def make_certs(directory: str, host: str = "127.0.0.1") -> dict[str, str]:
         _openssl("x509", "-req", "-in", csr, "-CA", ca_cert, "-CAkey", ca_key,
                  "-set_serial", "0x" + secrets.token_hex(16), "-days", "2", "-out", cert,
                  "-extfile", ext)
-    paths = {"ca": ca_cert, "ca_key": ca_key, "cert": cert, "key": key,
-             "wrong_ca": wrong_cert, "wrong_ca_key": wrong_key}
-    for path in paths.values():
-        os.chmod(path, 0o600)
-    return paths
+    os.chmod(key, 0o600)
+    os.chmod(cert, 0o600)
+    return cert, key
+
+
+def make_ca(directory: str, stem: str = "ca", common_name: str = "dokploy-emulator test CA") -> tuple[str, str]:
+    """Writes <stem>.pem/<stem>.key, a CA that signs certificates; returns (cert, key)."""
+    os.makedirs(directory, mode=0o700, exist_ok=True)
+    cert, key = _make_ca(directory, stem, common_name)
+    os.chmod(cert, 0o600)
+    os.chmod(key, 0o600)
+    return cert, key
+
+
+def make_self_signed(directory: str, stem: str, common_name: str) -> tuple[str, str]:
+    """A certificate nobody vouches for (Traefik's default one); returns (cert, key)."""
+    key, cert = os.path.join(directory, f"{stem}.key"), os.path.join(directory, f"{stem}.pem")
+    _openssl("req", "-x509", *_EC, "-keyout", key, "-out", cert, "-days", "3", "-subj", f"/CN={common_name}")
+    os.chmod(key, 0o600)
+    return cert, key
+
+
+def make_certs(directory: str, host: str = "127.0.0.1") -> dict[str, str]:
+    """Writes ca.pem/ca.key, server.pem/server.key and wrong-ca.pem/wrong-ca.key into `directory`
+    (mode 0600 each) and returns their paths by role."""
+    ca_cert, ca_key = make_ca(directory)
+    wrong_cert, wrong_key = make_ca(directory, "wrong-ca", "dokploy-emulator unrelated CA")
+    cert, key = issue_certificate(directory, "server", ca_cert, ca_key, host,
+                                  ("IP:127.0.0.1", "IP:127.0.0.2", "DNS:localhost"))
+    return {"ca": ca_cert, "ca_key": ca_key, "cert": cert, "key": key,
+            "wrong_ca": wrong_cert, "wrong_ca_key": wrong_key}
 
 
 def main(argv: list[str]) -> int:

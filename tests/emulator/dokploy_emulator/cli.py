@@ -5,6 +5,7 @@ server, announce readiness (ready file + one stdout line), and shut down cleanly
                    [--ready-file F] [--runner none|workspace] [--runner-state-dir D]
                    [--queue-delay-ms 150] [--deploy-duration-ms 100]
                    [--server-address 127.0.0.1] [--servers-file F] [--token-file F]
+                   [--traefik-http HOST:PORT --traefik-https HOST:PORT [--traefik-ca DIR]]
                    [--log-level INFO]
   dokploy-emulator make-certs DIR [--host 127.0.0.1]
 
@@ -48,6 +49,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--servers-file", help='JSON [{"serverId","name","ipAddress","serverStatus"}]')
     p.add_argument("--token-file", help="file holding the API token (else $DOKPLOY_EMULATOR_TOKEN)")
     p.add_argument("--subset", help="dokploy-openapi-subset.json (default: tests/emulator/reference)")
+    p.add_argument("--traefik-http", type=_parse_listen, metavar="HOST:PORT",
+                   help="serve the emulated Traefik's web entry point (domains) here")
+    p.add_argument("--traefik-https", type=_parse_listen, metavar="HOST:PORT",
+                   help="and its websecure entry point here")
+    p.add_argument("--traefik-ca", metavar="DIR",
+                   help="ca.pem and ca.key (make-certs) that sign websecure's certificates; default: a new CA")
     p.add_argument("--log-level", default="INFO")
     return p
 
@@ -69,6 +76,9 @@ def main(argv: list[str]) -> int:
                         format="dokploy-emulator %(levelname)s %(name)s: %(message)s")
     if bool(args.tls_cert) != bool(args.tls_key):
         print("dokploy-emulator: --tls-cert and --tls-key go together", file=sys.stderr)
+        return 2
+    if bool(args.traefik_http) != bool(args.traefik_https):
+        print("dokploy-emulator: --traefik-http and --traefik-https go together", file=sys.stderr)
         return 2
 
     tokens = []
@@ -101,6 +111,7 @@ def main(argv: list[str]) -> int:
     from .runners import RunnerUnavailable, make_runner_factory
     from .schemas import DEFAULT_SUBSET
     from .server import EmulatorServer, make_ssl_context
+    from .traefik import Traefik
     from .versions import features_for
 
     try:
@@ -118,12 +129,15 @@ def main(argv: list[str]) -> int:
         print(f"dokploy-emulator: {e}", file=sys.stderr)
         return 2
     ssl_context = None
+    traefik = None
     try:
         if args.tls_cert:
             ssl_context = make_ssl_context(args.tls_cert, args.tls_key)
         server = EmulatorServer(args.listen, Router(emu), ssl_context)
-    except (OSError, ValueError) as e:
-        print(f"dokploy-emulator: cannot listen on {args.listen[0]}:{args.listen[1]}: {e}", file=sys.stderr)
+        if args.traefik_http:
+            traefik = Traefik(emu, args.traefik_http, args.traefik_https, args.traefik_ca)
+    except (OSError, ValueError, RuntimeError) as e:
+        print(f"dokploy-emulator: cannot listen: {e}", file=sys.stderr)
         emu.close()
         return 2
 
@@ -133,6 +147,8 @@ def main(argv: list[str]) -> int:
         shown_host = f"[{shown_host}]"
     info = {"url": f"{'https' if ssl_context else 'http'}://{shown_host}:{port}", "port": port,
             "pid": os.getpid()}
+    if traefik:
+        info["traefik"] = traefik.describe()
 
     def stop(signum, frame) -> None:
         log.info("signal %d: shutting down", signum)
@@ -150,6 +166,8 @@ def main(argv: list[str]) -> int:
         server.serve_forever(poll_interval=0.2)
     finally:
         server.server_close()
+        if traefik:
+            traefik.close()
         emu.close()  # stops the deploy worker, then runner.shutdown()
         log.info("stopped")
     return 0

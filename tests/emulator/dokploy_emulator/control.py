@@ -14,11 +14,19 @@
   POST   /__emulator/tokens            {"token": "..."} adds a valid API key
   POST   /__emulator/servers           [{serverId, name, ipAddress, serverStatus}] replaces servers
   POST   /__emulator/app-name-suffix   {"suffix": "abc123"|null} fixes the random appName suffix
+  POST   /__emulator/ingress           {"routes": false}: Swarm's routing mesh stops forwarding, so
+                                        an application's ingress-published ports refuse connections
+                                        while its task runs (from its next deploy); true: it forwards
+  POST   /__emulator/web-server-ip     {"ip": "203.0.113.7"|""}: Settings > Web Server > Server IP,
+                                        which generated domains carry ("" = not set; default 203.0.113.10)
   GET    /__emulator/state             every row, the runtime registry and the queue
   GET    /__emulator/workspaces        {key: {state, group, kind, serviceId, stopped, serverId,
                                         spec (the last WorkspaceSpec given to runner.up)}}
+  GET    /__emulator/volumes           the named volumes that exist, sorted (`docker volume ls`):
+                                        an application's outlive its delete, as in Docker
   POST   /__emulator/reset             runner.shutdown(), then an empty model, queue, fault list
-                                        and request log (tokens, version and servers stay)
+                                        and request log, and a routing mesh that forwards (tokens,
+                                        version and servers stay)
 """
 from __future__ import annotations
 
@@ -53,8 +61,11 @@ class ControlApi:
             ("POST", "/__emulator/tokens"): lambda: self._token(body),
             ("POST", "/__emulator/servers"): lambda: self._servers(body),
             ("POST", "/__emulator/app-name-suffix"): lambda: self._suffix(body),
+            ("POST", "/__emulator/ingress"): lambda: self._ingress(body),
+            ("POST", "/__emulator/web-server-ip"): lambda: self._web_server_ip(body),
             ("GET", "/__emulator/state"): self._state,
             ("GET", "/__emulator/workspaces"): self._workspaces,
+            ("GET", "/__emulator/volumes"): lambda: self.emu.gate.runner.volumes(),
             ("POST", "/__emulator/reset"): self._reset,
         }.get(route)
         if handler is None:
@@ -144,10 +155,24 @@ class ControlApi:
         self.emu.model.forced_suffix = suffix or None
         return {"suffix": self.emu.model.forced_suffix}
 
+    def _ingress(self, body: Any) -> dict:
+        if not isinstance(body, dict) or not isinstance(body.get("routes"), bool):
+            raise _BadRequest('ingress: {"routes": true|false}')
+        self.emu.set_ingress_routes(body["routes"])
+        return {"routes": self.emu.ingress_routes}
+
+    def _web_server_ip(self, body: Any) -> dict:
+        ip = body.get("ip") if isinstance(body, dict) else None
+        if not isinstance(ip, str):
+            raise _BadRequest('web-server-ip: {"ip": "203.0.113.7"} or {"ip": ""}')
+        self.emu.model.web_server_ip = ip
+        return {"ip": ip}
+
     def _state(self) -> dict:
         state = self.emu.model.dump()
         state["version"] = self.emu.features.version
         state["queue"] = self.emu.queue.snapshot()
+        state["ingressRoutes"] = self.emu.ingress_routes
         return state
 
     def _workspaces(self) -> dict:

@@ -10,8 +10,9 @@ from typing import Callable, Optional, TYPE_CHECKING
 
 from workspace_runner.api import RunnerError, WorkspaceSpec
 
+from .deploy_log import DeployLog, check_pull
 from .model import Runtime, now_iso
-from .specs import DeployError, application_spec, compose_specs
+from .specs import DeployError, application_spec, compose_routes, compose_specs
 
 if TYPE_CHECKING:
     from .emulator import Emulator
@@ -176,6 +177,7 @@ class DeployQueue:
                 return  # deleted meanwhile (Dokploy's findXById throws and the job fails)
             row[status_col] = "running"
             dep = model.deployments.get(job.deployment_id)
+            log_path = dep["logPath"] if dep is not None else ""
             if dep is not None:
                 dep["startedAt"] = now_iso()
             app_name = row["appName"]
@@ -184,22 +186,29 @@ class DeployQueue:
                 runtime = model.runtime[app_name] = Runtime(group=app_name, kind=job.kind,
                                                             service_id=job.service_id)
             runtime.server_id = row.get("serverId")
+            deploy_log = DeployLog(job.kind, row)
+        model.append_log(log_path, deploy_log.opening())
         started = time.monotonic()
-        error: Optional[str] = None
+        error: Optional[Exception] = None
+        specs: list[WorkspaceSpec] = []
         try:
             if job.forced_error:
                 raise DeployError(job.forced_error)
-            features = emu.features
+            specs = self._specs_for(job.kind, row)
+            routes: list[dict] = []  # compose: the domains its labels carry
+            if job.kind == "compose":
+                routes = compose_routes(model, row, emu.features, specs)
+            for spec in specs:
+                check_pull(spec)
             if job.kind == "application":
-                specs = [application_spec(model, row, features, emu.server_address)]
-            else:
-                specs = compose_specs(model, row, features, emu.server_address)
+                model.append_log(log_path, deploy_log.pulled())
             self._check_port_allocation(app_name, job.kind, specs)
             with emu.gate.group(app_name) as runner:
                 with model.lock:
                     gone = job.service_id not in table
                 if not gone:
-                    for spec in specs:
+                    routed = [self.routed(spec) for spec in specs]
+                    for spec in routed:
                         runner.up(spec)
                     new_keys = [s.key for s in specs]
                     for orphan in [k for k in runtime.keys if k not in new_keys]:
@@ -208,13 +217,20 @@ class DeployQueue:
                         runtime.keys = new_keys
                         runtime.deployed = True
                         runtime.stopped = False
+                        # Swarm allocates a published port whether or not its mesh forwards it.
                         runtime.ports = [(p.host_ip, p.published, p.protocol) for s in specs for p in s.ports]
-                        runtime.specs = {s.key: dataclasses.asdict(s) for s in specs}
+                        runtime.specs = {s.key: dataclasses.asdict(s) for s in routed}
+                        runtime.routes = routes
+            if job.kind == "compose":
+                model.append_log(log_path, deploy_log.containers(specs, started=True))
+            model.append_log(log_path, deploy_log.deployed())
         except (DeployError, RunnerError) as e:
-            error = str(e) or e.__class__.__name__
+            error = e
         except Exception as e:  # a bug in the runner or here: still a failed deploy, never a hang
             log.exception("deploy of %s failed unexpectedly", app_name)
-            error = f"emulator: {e!r}"
+            error = DeployError(f"emulator: {e!r}")
+        if error is not None:
+            model.append_log(log_path, deploy_log.failed(error, specs))
         remaining = emu.deploy_duration_s - (time.monotonic() - started)
         if remaining > 0:
             self._sleep(remaining)
@@ -228,13 +244,30 @@ class DeployQueue:
             row[status_col] = status
             dep = model.deployments.get(job.deployment_id)
             if dep is not None:
+                # Dokploy leaves errorMessage null for a failed deploy: the cause is in the log.
                 dep["status"] = status
-                dep["errorMessage"] = error
                 dep["finishedAt"] = now_iso()
         if error:
             log.info("deploy of %s finished: error: %s", app_name, error)
         else:
             log.info("deploy of %s finished: done in %.1f s", app_name, time.monotonic() - started)
+
+    def _specs_for(self, kind: str, row: dict) -> list[WorkspaceSpec]:
+        emu = self.emu
+        if kind == "application":
+            return [application_spec(emu.model, row, emu.features, emu.server_address)]
+        return compose_specs(emu.model, row, emu.features, emu.server_address)
+
+    def routed(self, spec: WorkspaceSpec) -> WorkspaceSpec:
+        """The spec as the runner makes it reachable: on a server whose Swarm routing mesh does
+        not forward (ingress_routes off), an application's ingress-published ports refuse
+        connections while its task runs, so the runner does not publish them."""
+        if self.emu.ingress_routes:
+            return spec
+        unrouted = self.emu.model.ingress_ports(spec.group)
+        if not unrouted:
+            return spec
+        return dataclasses.replace(spec, ports=tuple(p for p in spec.ports if p.published not in unrouted))
 
     def _check_port_allocation(self, app_name: str, kind: str, specs: list[WorkspaceSpec]) -> None:
         """What dockerd refuses before any process starts: a published port another service

@@ -22,6 +22,9 @@ class Emulator:
                  subset_path: str = DEFAULT_SUBSET) -> None:
         self._lock = threading.Lock()
         self._features = features_for(version)
+        # Whether Swarm's routing mesh forwards ingress-published ports (it does not on machines
+        # without it, e.g. where the project's real-Dokploy tests run).
+        self._ingress_routes = True
         self._tokens = [t for t in tokens if t]
         self.server_address = server_address
         self.queue_delay_s = queue_delay_ms / 1000.0
@@ -45,6 +48,16 @@ class Emulator:
             self._features = features
         return features
 
+    @property
+    def ingress_routes(self) -> bool:
+        with self._lock:
+            return self._ingress_routes
+
+    def set_ingress_routes(self, routes: bool) -> None:
+        """Takes effect at each service's next deploy or reload, as a network change would."""
+        with self._lock:
+            self._ingress_routes = routes
+
     def token_valid(self, token: str | None) -> bool:
         if not token:
             return False
@@ -59,7 +72,9 @@ class Emulator:
                 self._tokens.append(token)
 
     def reset(self) -> None:
-        """Empty model; everything the runner started is torn down first."""
+        """Empty model, a routing mesh that forwards; everything the runner started is torn down
+        first."""
+        self.set_ingress_routes(True)
         self.queue.reset()
         self.gate.renew()
         self.model.clear()

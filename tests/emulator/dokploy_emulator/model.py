@@ -1,5 +1,5 @@
 """The emulator's in-memory database: Dokploy's rows (projects, environments, applications, compose
-services, ports, mounts, deployments, servers) with their column defaults, ids and appNames."""
+services, ports, mounts, domains, deployments, servers) with their column defaults, ids and appNames."""
 from __future__ import annotations
 
 import copy
@@ -39,23 +39,23 @@ APPLICATION_DEFAULTS: dict[str, Any] = {
     "memoryLimit": None, "cpuReservation": None, "cpuLimit": None, "title": None, "enabled": None,
     "subtitle": None, "command": None, "args": None, "icon": None, "refreshToken": None,
     "sourceType": "github", "cleanCache": False, "repository": None, "owner": None, "branch": None,
-    "buildPath": "/", "triggerType": "push", "autoDeploy": None, "gitlabProjectId": None,
+    "buildPath": "/", "triggerType": "push", "autoDeploy": True, "gitlabProjectId": None,
     "gitlabRepository": None, "gitlabOwner": None, "gitlabBranch": None, "gitlabBuildPath": "/",
     "gitlabPathNamespace": None, "giteaRepository": None, "giteaOwner": None, "giteaBranch": None,
     "giteaBuildPath": "/", "bitbucketRepository": None, "bitbucketRepositorySlug": None,
     "bitbucketOwner": None, "bitbucketBranch": None, "bitbucketBuildPath": "/", "username": None,
     "password": None, "dockerImage": None, "registryUrl": None, "customGitUrl": None,
     "customGitBranch": None, "customGitBuildPath": None, "customGitSSHKeyId": None,
-    "enableSubmodules": False, "dockerfile": None, "dockerContextPath": None,
+    "enableSubmodules": False, "dockerfile": "Dockerfile", "dockerContextPath": None,
     "dockerBuildStage": None, "dropBuildPath": None, "healthCheckSwarm": None,
     "restartPolicySwarm": None, "placementSwarm": None, "updateConfigSwarm": None,
     "rollbackConfigSwarm": None, "modeSwarm": None, "labelsSwarm": None, "networkSwarm": None,
     "stopGracePeriodSwarm": None, "endpointSpecSwarm": None, "ulimitsSwarm": None, "replicas": 1,
-    "applicationStatus": "idle", "buildType": "nixpacks", "railpackVersion": "0.2.2",
+    "applicationStatus": "idle", "buildType": "nixpacks", "railpackVersion": "0.15.4",
     "herokuVersion": "24", "publishDirectory": None, "isStaticSpa": None, "createEnvFile": True,
     "createdAt": None, "registryId": None, "rollbackRegistryId": None, "environmentId": None,
     "githubId": None, "gitlabId": None, "giteaId": None, "bitbucketId": None, "serverId": None,
-    "buildServerId": None, "buildRegistryId": None, "networkIds": None,
+    "buildServerId": None, "buildRegistryId": None, "networkIds": [],
     "detachDokployNetwork": False,
 }
 
@@ -68,11 +68,12 @@ COMPOSE_DEFAULTS: dict[str, Any] = {
     "gitlabPathNamespace": None, "bitbucketRepository": None, "bitbucketRepositorySlug": None,
     "bitbucketOwner": None, "bitbucketBranch": None, "giteaRepository": None, "giteaOwner": None,
     "giteaBranch": None, "customGitUrl": None, "customGitBranch": None, "customGitSSHKeyId": None,
-    "command": "", "enableSubmodules": False, "composePath": "./docker-compose.yml", "suffix": "",
-    "randomize": False, "isolatedDeployment": False, "isolatedDeploymentsVolume": False,
-    "triggerType": "push", "composeStatus": "idle", "environmentId": None, "createdAt": None,
+    "command": "", "createEnvFile": True, "enableSubmodules": False,
+    "composePath": "./docker-compose.yml", "suffix": "", "randomize": False,
+    "isolatedDeployment": False, "isolatedDeploymentsVolume": False, "triggerType": "push",
+    "composeStatus": "idle", "icon": None, "environmentId": None, "createdAt": None,
     "watchPaths": None, "githubId": None, "gitlabId": None, "bitbucketId": None, "giteaId": None,
-    "serverId": None, "serviceNetworks": None,
+    "serverId": None, "serviceNetworks": [],
 }
 
 MOUNT_DEFAULTS: dict[str, Any] = {
@@ -81,11 +82,22 @@ MOUNT_DEFAULTS: dict[str, Any] = {
     # as "application" but has no applicationId, i.e. it belongs to nothing (orphaned).
     "serviceType": "application", "mountPath": None, "applicationId": None, "postgresId": None,
     "mariadbId": None, "mongoId": None, "mysqlId": None, "redisId": None, "composeId": None,
+    "libsqlId": None,
+}
+
+DOMAIN_DEFAULTS: dict[str, Any] = {
+    # Column defaults of Dokploy's `domain` table (packages/server/src/db/schema/domain.ts), in its
+    # column order; views.domain_row drops the columns an older version does not have.
+    "host": None, "https": False, "port": 3000, "customEntrypoint": None, "path": "/",
+    "serviceName": None, "domainType": "application", "uniqueConfigKey": None, "createdAt": None,
+    "composeId": None, "customCertResolver": None, "applicationId": None,
+    "previewDeploymentId": None, "certificateType": "none", "internalPath": "/", "stripPath": False,
+    "middlewares": [], "forwardAuthEnabled": False, "enabled": True,
 }
 
 SERVICE_ID_COLUMN = {"application": "applicationId", "postgres": "postgresId",
                      "mariadb": "mariadbId", "mongo": "mongoId", "mysql": "mysqlId",
-                     "redis": "redisId", "compose": "composeId"}
+                     "redis": "redisId", "compose": "composeId", "libsql": "libsqlId"}
 
 
 def new_id() -> str:
@@ -124,6 +136,9 @@ class Runtime:
     ports: list[tuple[str, int, str]] = dataclasses.field(default_factory=list)
     # The last WorkspaceSpec handed to runner.up() per key, as plain data (for /__emulator/workspaces).
     specs: dict[str, dict] = dataclasses.field(default_factory=dict)
+    # Compose only: the domains its last deploy wrote as Traefik labels, each with the key of the
+    # container that carries them (what the emulated Traefik routes; see traefik.py).
+    routes: list[dict] = dataclasses.field(default_factory=list)
 
 
 class Model:
@@ -136,6 +151,9 @@ class Model:
         self.member_id = new_id()
         self.created_at = now_iso()
         self.forced_suffix: Optional[str] = None
+        # Settings > Web Server > Server IP: what generated domains carry ("" = not set). A
+        # production install sets the server's public address; this one is of TEST-NET-3.
+        self.web_server_ip = "203.0.113.10"
         self.servers: dict[str, dict] = {}
         self.clear()
 
@@ -148,6 +166,10 @@ class Model:
             self.ports: dict[str, dict] = {}
             self.mounts: dict[str, dict] = {}
             self.deployments: dict[str, dict] = {}
+            # The deployment log files, by logPath: the lines Dokploy's deploy job wrote there.
+            self.logs: dict[str, list[str]] = {}
+            self.domains: dict[str, dict] = {}
+            self.domain_serial = 0        # the `serial` behind uniqueConfigKey
             self.runtime: dict[str, Runtime] = {}
 
     # ---- servers ---------------------------------------------------------------------------
@@ -223,7 +245,7 @@ class Model:
     def create_application(self, values: dict) -> dict:
         with self.lock:
             row = {"applicationId": new_id()}
-            row.update(APPLICATION_DEFAULTS)
+            row.update(copy.deepcopy(APPLICATION_DEFAULTS))
             row.update(values)
             row["createdAt"] = now_iso()
             row["refreshToken"] = new_id()
@@ -233,7 +255,7 @@ class Model:
     def create_compose(self, values: dict) -> dict:
         with self.lock:
             row = {"composeId": new_id()}
-            row.update(COMPOSE_DEFAULTS)
+            row.update(copy.deepcopy(COMPOSE_DEFAULTS))
             row.update(values)
             row["createdAt"] = now_iso()
             row["refreshToken"] = new_id()
@@ -261,23 +283,53 @@ class Model:
             self.mounts[row["mountId"]] = row
             return row
 
+    def create_domain(self, values: dict) -> dict:
+        with self.lock:
+            self.domain_serial += 1
+            row = {"domainId": new_id()}
+            row.update(DOMAIN_DEFAULTS)
+            # drizzle: a key left out takes the column default, an explicit null is stored as null.
+            row.update({k: v for k, v in values.items() if k in DOMAIN_DEFAULTS})
+            row["host"] = (values.get("host") or "").strip()
+            row["uniqueConfigKey"] = self.domain_serial
+            row["createdAt"] = now_iso()
+            self.domains[row["domainId"]] = row
+            return row
+
     def create_deployment(self, kind: str, service: dict, title: str, description: str,
                           status: str = "running") -> dict:
         with self.lock:
             app_name = service["appName"]
             created = now_iso()
-            stamp = created.replace(":", "-").replace(".", "-")
+            # format(new Date(), "yyyy-MM-dd:HH:mm:ss") under LOGS_PATH (/etc/dokploy/logs).
+            stamp = created[:10] + ":" + created[11:19]
+            log_path = f"/etc/dokploy/logs/{app_name}/{app_name}-{stamp}.log"
+            # createDeployment*() starts the file before the job runs.
+            self.logs[log_path] = ["Initializing deployment"]
             row = {"deploymentId": new_id(), "title": title, "description": description,
-                   "status": status, "logPath": f"/etc/dokploy/logs/{app_name}/{app_name}-{stamp}.log",
+                   "status": status, "logPath": log_path,
                    "pid": None,
                    "applicationId": service["applicationId"] if kind == "application" else None,
                    "composeId": service["composeId"] if kind == "compose" else None,
                    "serverId": service.get("serverId"), "isPreviewDeployment": False,
                    "previewDeploymentId": None, "createdAt": created, "startedAt": None,
                    "finishedAt": None, "errorMessage": None, "scheduleId": None,
-                   "backupId": None, "rollbackId": None, "volumeBackupId": None}
+                   "backupId": None, "rollbackId": None, "volumeBackupId": None,
+                   "buildServerId": None}
             self.deployments[row["deploymentId"]] = row
             return row
+
+    def append_log(self, log_path: str, lines: list[str]) -> None:
+        """What the deploy job's `>> logPath` redirections add to the file."""
+        with self.lock:
+            if log_path:
+                self.logs.setdefault(log_path, []).extend(lines)
+
+    def log_tail(self, log_path: str, count: int) -> Optional[list[str]]:
+        """`tail -n count logPath`; None when there is no such file."""
+        with self.lock:
+            lines = self.logs.get(log_path)
+            return None if lines is None else list(lines[-count:])
 
     # ---- lookups -------------------------------------------------------------------------------
     def project_of_environment(self, environment_id: str) -> Optional[dict]:
@@ -289,9 +341,20 @@ class Model:
         with self.lock:
             return [p for p in self.ports.values() if p["applicationId"] == application_id]
 
+    def ingress_ports(self, app_name: str) -> set[int]:
+        """Published ports of the application `app_name` that go through Swarm's routing mesh."""
+        with self.lock:
+            apps = [a for a in self.applications.values() if a["appName"] == app_name]
+            return {p["publishedPort"] for a in apps for p in self.ports_of(a["applicationId"])
+                    if p.get("publishMode", "ingress") == "ingress"}
+
     def mounts_of(self, column: str, service_id: str) -> list[dict]:
         with self.lock:
             return [m for m in self.mounts.values() if m.get(column) == service_id]
+
+    def domains_of(self, column: str, service_id: str) -> list[dict]:
+        with self.lock:
+            return [d for d in self.domains.values() if d.get(column) == service_id]
 
     def deployments_of(self, column: str, service_id: str) -> list[dict]:
         """Insertion order, i.e. oldest first."""
@@ -310,13 +373,14 @@ class Model:
 
     # ---- deletion ------------------------------------------------------------------------------
     def delete_application(self, application_id: str) -> Optional[dict]:
-        """Rows only, with the ON DELETE CASCADE children (ports, mounts, deployments)."""
+        """Rows only, with the ON DELETE CASCADE children (ports, mounts, domains, deployments)."""
         with self.lock:
             row = self.applications.pop(application_id, None)
             if row is None:
                 return None
+            self._forget_logs("applicationId", application_id)
             for table, column in ((self.ports, "applicationId"), (self.mounts, "applicationId"),
-                                  (self.deployments, "applicationId")):
+                                  (self.domains, "applicationId"), (self.deployments, "applicationId")):
                 for key in [k for k, v in table.items() if v.get(column) == application_id]:
                     del table[key]
             return row
@@ -326,10 +390,16 @@ class Model:
             row = self.compose.pop(compose_id, None)
             if row is None:
                 return None
-            for table in (self.mounts, self.deployments):
+            self._forget_logs("composeId", compose_id)
+            for table in (self.mounts, self.domains, self.deployments):
                 for key in [k for k, v in table.items() if v.get("composeId") == compose_id]:
                     del table[key]
             return row
+
+    def _forget_logs(self, column: str, service_id: str) -> None:
+        """removeDeployments*: the service's log files go with its deployment rows."""
+        for deployment in self.deployments_of(column, service_id):
+            self.logs.pop(deployment["logPath"], None)
 
     def delete_environment(self, environment_id: str) -> Optional[dict]:
         with self.lock:
@@ -361,6 +431,8 @@ class Model:
                 "ports": list(self.ports.values()),
                 "mounts": list(self.mounts.values()),
                 "deployments": list(self.deployments.values()),
+                "logs": self.logs,
+                "domains": list(self.domains.values()),
                 "servers": list(self.servers.values()),
                 "runtime": [dataclasses.asdict(r) for r in self.runtime.values()],
             })

@@ -5,11 +5,13 @@ from __future__ import annotations
 import copy
 import json
 import os
+import re
 import threading
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import jsonschema
 
+from . import zod4
 from .versions import Features
 
 # A copy of the reference subset (read from Dokploy's own source), kept with the emulator so that a
@@ -17,20 +19,40 @@ from .versions import Features
 DEFAULT_SUBSET = os.path.normpath(os.path.join(
     os.path.dirname(__file__), "..", "reference", "dokploy-openapi-subset.json"))
 
-# Procedures the emulator serves that the subset does not describe; written from Dokploy's zod
-# inputs (apps/dokploy/server/db/schema/deployment.ts apiFindAllByCompose).
-LOCAL_SCHEMAS: dict[str, dict] = {
-    "deployment.allByCompose": {
-        "type": "object",
-        "properties": {"composeId": {"type": "string", "minLength": 1}},
-        "required": ["composeId"],
-    },
-}
-
 # sourceType enums accepted by application.create / compose.create from v0.30.0 (the subset's
 # x-source "known_drift_vs_head" note: added after openapi.json was last generated).
 _APP_SOURCE_TYPES = ["github", "docker", "git", "gitlab", "bitbucket", "gitea", "drop"]
 _COMPOSE_SOURCE_TYPES = ["git", "github", "gitlab", "bitbucket", "gitea", "raw"]
+
+
+# packages/server/src/utils/hostname-validation.ts: RFC 1123 labels, no underscores.
+VALID_HOSTNAME = re.compile(r"^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)*"
+                            r"[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$")
+INVALID_HOSTNAME_MESSAGE = ("Invalid domain name. Use only letters, numbers, hyphens and dots (e.g. example.com). "
+                            "Underscores are not allowed.")
+
+
+def _domain_host_refinements(value: dict, features: Features) -> list[dict]:
+    """The zod refines on `host` that the document cannot show (db/validations/domain.ts)."""
+    host = value.get("host")
+    if not isinstance(host, str) or not host:
+        return []
+    issues = []
+    if features.generated_name_cut and host != host.strip():  # v0.26: the trim refine
+        issues.append({"code": "custom", "message": "Domain name cannot have leading or trailing spaces",
+                       "path": ["host"]})
+    elif features.domain_sso_columns and not VALID_HOSTNAME.match(host.strip()):
+        issues.append({"code": "custom", "message": INVALID_HOSTNAME_MESSAGE, "path": ["host"]})
+    return issues
+
+
+# Checks run after the schema passed, per procedure: (input, features) -> zod-like issues.
+REFINEMENTS: dict[str, Callable[[dict, Features], list[dict]]] = {
+    "domain.create": _domain_host_refinements,
+    "domain.update": _domain_host_refinements,
+}
+
+_DOMAIN_SSO_INPUTS = ("customEntrypoint", "middlewares", "forwardAuthEnabled", "enabled")
 
 
 class ValidationFailed(Exception):
@@ -92,6 +114,9 @@ def _adapt(procedure: str, schema: dict, features: Features) -> dict:
             _drop_property(schema, "createEnvFile")  # required only from v0.26.1
     if not features.command_args and procedure == "application.update":
         _drop_property(schema, "args")  # the args column arrived with the v0.26 command split
+    if not features.domain_sso_columns and procedure in ("domain.create", "domain.update"):
+        for name in _DOMAIN_SSO_INPUTS:  # columns that arrived with v0.29.14 at the latest
+            _drop_property(schema, name)
     if features.create_source_type:
         if procedure == "application.create":
             schema["properties"]["sourceType"] = {"type": "string", "enum": _APP_SOURCE_TYPES}
@@ -101,19 +126,7 @@ def _adapt(procedure: str, schema: dict, features: Features) -> dict:
 
 
 def _zod_type(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
-    return "unknown"
+    return zod4.json_type(value)
 
 
 def _expected_type(schema: Any) -> str:
@@ -139,6 +152,26 @@ _BOUND_ISSUES = {
     "minimum": ("too_small", "minimum", "number", "Number must be greater than or equal to {}"),
     "maximum": ("too_big", "maximum", "number", "Number must be less than or equal to {}"),
 }
+
+
+def _zod4_issues_for(error: jsonschema.ValidationError, procedure: str) -> list[dict]:
+    path = list(error.absolute_path)
+    v, vv, inst = error.validator, error.validator_value, error.instance
+    if v == "required":
+        props = error.schema.get("properties", {})
+        return [zod4.missing(procedure, key, props.get(key), path + [key])
+                for key in vv if isinstance(inst, dict) and key not in inst]
+    if v in ("type", "anyOf"):
+        branch = (error.schema.get("anyOf") or [{}])[0]
+        if "enum" in branch and inst is not None:
+            return [zod4.invalid_value(branch["enum"], path)]
+        return [zod4.invalid_type(zod4.expected_type(error.schema), zod4.received_type(inst), path)]
+    if v == "enum":
+        return [zod4.invalid_value(vv, path)]
+    if v == "pattern":
+        return [zod4.pattern(vv, path)]
+    issue = zod4.bound(v, vv, path)
+    return [issue] if issue else [{"code": "custom", "path": path, "message": error.message}]
 
 
 def _issues_for(error: jsonschema.ValidationError) -> list[dict]:
@@ -173,6 +206,24 @@ def _enum_issue(options: list, received: Any, path: list) -> dict:
             "message": f"Invalid enum value. Expected {shown}, received '{received}'"}
 
 
+def _with_defaults(schema: dict, value: Any) -> Any:
+    """zod's .default(): a missing key takes its default before any check (port.create's
+    publishMode and protocol), so it is never reported missing."""
+    if not isinstance(value, dict):
+        return value
+    defaults = {k: copy.deepcopy(p["default"]) for k, p in (schema.get("properties") or {}).items()
+                if isinstance(p, dict) and "default" in p and k not in value}
+    return {**value, **defaults} if defaults else value
+
+
+def _key_order(schema: dict, path: list) -> tuple[int, str]:
+    """zod checks an object's keys in the order its shape lists them, which the document's
+    `properties` keep."""
+    keys = list((schema.get("properties") or {}).keys())
+    first = str(path[0]) if path else ""
+    return (keys.index(first) if first in keys else len(keys), json.dumps(path))
+
+
 def _flatten(issues: list[dict]) -> dict:
     """zod's error.flatten(), which Dokploy's errorFormatter puts in data.zodError."""
     form: list[str] = []
@@ -197,8 +248,6 @@ class SchemaBook:
     def base_schema(self, procedure: str) -> Optional[dict]:
         """The request schema as published: a POST body schema, or an object schema assembled
         from a GET operation's query parameters. None when the procedure takes no input."""
-        if procedure in LOCAL_SCHEMAS:
-            return copy.deepcopy(LOCAL_SCHEMAS[procedure])
         item = self.document["paths"].get("/" + procedure)
         if not item:
             return None
@@ -238,12 +287,15 @@ class SchemaBook:
 
     def coerce_query(self, procedure: str, features: Features, query: dict[str, list[str]]) -> dict:
         """Query strings are text; turn them into the types the schema asks for, the way the
-        OpenAPI adapter coerces them before zod sees them."""
+        OpenAPI adapter coerces them before zod sees them. An empty value is no value at all
+        (`serverId=` reaches zod as undefined: 400 on a real v0.30.2)."""
         compiled = self._compiled(procedure, features)
         props = compiled[0].get("properties", {}) if compiled else {}
         out: dict[str, Any] = {}
         for name, values in query.items():
             raw: Any = values[-1] if values else ""
+            if raw == "":
+                continue
             want = _expected_type(props.get(name))
             if want == "number":
                 try:
@@ -257,25 +309,33 @@ class SchemaBook:
         return out
 
     def validate(self, procedure: str, features: Features, value: Any) -> Any:
-        """Returns the input with unknown top-level keys dropped (zod's strip), or raises
-        ValidationFailed with zod-like issues."""
+        """Returns the input with unknown top-level keys dropped (zod's strip), defaults filled in
+        and (v0.30+) booleans and numbers coerced, or raises ValidationFailed with zod's issues."""
         compiled = self._compiled(procedure, features)
         if compiled is None:
             return value if isinstance(value, dict) else {}
         schema, validator = compiled
         if value is None:
-            issues = [{"code": "invalid_type", "expected": "object", "received": "undefined",
+            issues = [zod4.invalid_type("object", "undefined", []) if features.zod4 else
+                      {"code": "invalid_type", "expected": "object", "received": "undefined",
                        "path": [], "message": "Required"}]
         else:
+            value = _with_defaults(schema, value)
+            if features.zod4:
+                value = zod4.coerce(schema, value, procedure)
             issues = []
             seen: set[str] = set()
             for error in sorted(validator.iter_errors(value), key=lambda e: [str(p) for p in e.absolute_path]):
                 # jsonschema reports `required` once per missing key, each listing all of them.
-                for issue in _issues_for(error):
+                found = _zod4_issues_for(error, procedure) if features.zod4 else _issues_for(error)
+                for issue in found:
                     marker = json.dumps([issue["code"], issue["path"]])
                     if marker not in seen:
                         seen.add(marker)
                         issues.append(issue)
+            issues.sort(key=lambda issue: _key_order(schema, issue["path"]))
+            if not issues and isinstance(value, dict) and procedure in REFINEMENTS:
+                issues = REFINEMENTS[procedure](value, features)
         if issues:
             summary = "; ".join(
                 f"{'.'.join(str(p) for p in i['path']) or '<input>'}: {i['message']}" for i in issues)

@@ -105,11 +105,11 @@ class EmulatorServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 64
 
-    def __init__(self, address: tuple[str, int], router: Router,
-                 ssl_context: Optional[ssl.SSLContext] = None) -> None:
+    def __init__(self, address: tuple[str, int], router: Optional[Router],
+                 ssl_context: Optional[ssl.SSLContext] = None, handler: type = Handler) -> None:
         self.router = router
         self.ssl_context = ssl_context
-        super().__init__(address, Handler)
+        super().__init__(address, handler)
 
     def get_request(self):
         sock, addr = self.socket.accept()

@@ -6,6 +6,7 @@ import os
 import re
 from typing import Optional
 
+import yaml
 from workspace_runner.api import PortBinding, RunnerError, VolumeMount, WorkspaceSpec
 
 from . import dotenv
@@ -16,7 +17,7 @@ LINUX_MIN_MEMORY = 6 * 1024 * 1024  # dockerd's linuxMinMemory
 
 
 class DeployError(Exception):
-    """A deploy that fails; the message becomes the deployment's errorMessage."""
+    """A deploy that fails; the message goes into the deployment's log (deploy_log.py)."""
 
 
 def js_parse_int(text: Optional[str]) -> Optional[int]:
@@ -149,3 +150,33 @@ def compose_specs(model: Model, comp: dict, f: Features, server_address: str) ->
         return list(specs_from_compose(text, project_name=app_name, host_ip=host_ip, env_file_text=env_file))
     except RunnerError as e:
         raise DeployError(str(e)) from e
+
+
+def compose_routes(model: Model, comp: dict, f: Features, specs: list[WorkspaceSpec]) -> list[dict]:
+    """writeDomainsToCompose at deploy time: every (enabled) domain of the compose service becomes
+    Traefik labels on the compose service it names; one naming no service fails the deploy."""
+    from workspace_runner.compose import normalize_project_name  # as compose_specs: imported when used
+
+    with model.lock:
+        domains = [dict(d) for d in model.domains_of("composeId", comp["composeId"])
+                   if d.get("enabled", True) or not f.domain_sso_columns]
+        text, app_name = comp.get("composeFile") or "", comp["appName"]
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError:
+        doc = None  # compose_specs has refused such a file already
+    services = (doc.get("services") if isinstance(doc, dict) else None) or {}
+    keys = {s.key for s in specs}
+    routes = []
+    for domain in domains:
+        name = domain.get("serviceName")
+        if not name:
+            raise DeployError(f'Domain "{domain["host"]}" is missing a service name')
+        service = services.get(name) if isinstance(services, dict) else None
+        if not isinstance(service, dict):
+            raise DeployError(f'Domain "{domain["host"]}" is attached to service "{name}" which does not exist '
+                              "in the compose")
+        key = str(service.get("container_name") or f"{normalize_project_name(app_name)}-{name}-1")
+        if key in keys:
+            routes.append({**domain, "key": key})
+    return routes

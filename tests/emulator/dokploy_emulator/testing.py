@@ -178,7 +178,8 @@ class EmulatorProcess:
 
 _QUERIES = {"all", "one", "search", "byProjectId", "listByServiceId", "getDokployVersion",
             "health", "get", "session", "getServiceContainersByAppName",
-            "getContainersByAppNameMatch", "allByCompose"}
+            "getContainersByAppNameMatch", "allByCompose", "getVolumes", "readLogs",
+            "byApplicationId", "byComposeId", "canGenerateTraefikMeDomains"}
 
 
 def _is_query(procedure: str) -> bool:

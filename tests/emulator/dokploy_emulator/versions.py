@@ -4,6 +4,11 @@ from __future__ import annotations
 import dataclasses
 import re
 
+# deployment.readLogs is in v0.30.2 and not in v0.26.0 (apps/dokploy/server/api/routers/
+# deployment.ts of each); the release in between that added it is not pinned down, so the emulator
+# serves it from v0.30.0. Older versions answer 404 for it, as v0.24.0 does.
+DEPLOYMENT_READ_LOGS = (0, 30, 0)
+
 _VERSION_RE = re.compile(r"^v?(\d+)\.(\d+)(?:\.(\d+))?$")
 
 
@@ -19,7 +24,7 @@ def parse_version(text: str) -> tuple[int, int, int]:
 @dataclasses.dataclass(frozen=True)
 class Features:
     """What a given Dokploy version does; each flag names the release that introduced it
-    (shared/reference/dokploy-api.md, "Versions a client meets")."""
+    (docs/compatibility.md, "Differences between Dokploy versions")."""
 
     version: str
     number: tuple[int, int, int]
@@ -50,6 +55,36 @@ class Features:
 
     @property
     def create_source_type(self) -> bool:  # v0.30: sourceType accepted by application/compose.create
+        return self.number >= (0, 30, 0)
+
+    # Domains. v0.24.0's and v0.26.0's sources lack the next three, v0.30.2's has them; they were
+    # merged in May and June 2026 and the first release with them is v0.29.14 at the latest (the
+    # emulator places them there).
+    @property
+    def domain_sso_columns(self) -> bool:
+        """forwardAuthEnabled, middlewares, customEntrypoint and enabled on domains (PR #4555 and
+        its neighbours) and the host name check (VALID_HOSTNAME_REGEX)."""
+        return self.number >= (0, 29, 14)
+
+    @property
+    def generated_domain_suffix(self) -> str:  # PR #4368: traefik.me replaced by sslip.io
+        return "sslip.io" if self.number >= (0, 29, 14) else "traefik.me"
+
+    @property
+    def generated_name_cut(self) -> bool:  # generateRandomDomain cuts the name at 40 (seen in v0.26.0)
+        return self.number >= (0, 26, 0)
+
+    @property
+    def project_one_summaries(self) -> bool:
+        """v0.30: project.one lists each service's summary columns and server name, and the
+        project's tags (v0.26.0 returned full service rows and no tags)."""
+        return self.number >= (0, 30, 0)
+
+    @property
+    def zod4(self) -> bool:
+        """v0.30: zod 4 and @dokploy/trpc-openapi 0.0.18 (v0.30.2 has them, v0.26.0 had zod 3.25 and
+        0.0.4; the release in between that switched is not known here): zod 4's issue format, and
+        boolean/number inputs coerced in request bodies too."""
         return self.number >= (0, 30, 0)
 
 

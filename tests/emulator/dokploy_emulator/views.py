@@ -54,6 +54,29 @@ def mount_row(mount: dict) -> dict:
     return _copy(mount)
 
 
+_DOMAIN_SSO_COLUMNS = ("customEntrypoint", "middlewares", "forwardAuthEnabled", "enabled")
+
+
+def domain_row(domain: dict, f: Features) -> dict:
+    row = _copy(domain)
+    if not f.domain_sso_columns:
+        for column in _DOMAIN_SSO_COLUMNS:
+            row.pop(column, None)
+    return row
+
+
+def domain_with_service(model: Model, domain: dict, f: Features, relation: str) -> dict:
+    """findDomainById / findDomainsBy*Id: the row plus `application` or `compose` with three
+    columns (null when the domain belongs to the other kind)."""
+    row = domain_row(domain, f)
+    column = relation + "Id"
+    table = model.applications if relation == "application" else model.compose
+    service = table.get(domain.get(column) or "")
+    row[relation] = ({column: service[column], "appName": service["appName"], "name": service["name"]}
+                     if service else None)
+    return row
+
+
 def deployment_row(deployment: dict) -> dict:
     return _copy(deployment)
 
@@ -76,11 +99,19 @@ def _placement(model: Model, row: dict, f: Features) -> dict:
 
 
 def application_one(model: Model, app: dict, f: Features) -> dict:
-    """findApplicationById + the two flags application.one adds."""
+    """application.one: findApplicationById + the two flags the procedure adds."""
+    row = application_found(model, app, f)
+    row["hasGitProviderAccess"] = True
+    row["unauthorizedProvider"] = None
+    return row
+
+
+def application_found(model: Model, app: dict, f: Features) -> dict:
+    """findApplicationById: the row with its relations (what stop, start and delete return)."""
     with model.lock:
         row = application_row(model, app, f)
         row.update(_placement(model, app, f))
-        row["domains"] = []
+        row["domains"] = [domain_row(d, f) for d in model.domains_of("applicationId", app["applicationId"])]
         row["deployments"] = [deployment_row(d) for d in model.deployments_of("applicationId", app["applicationId"])]
         row["mounts"] = [mount_row(m) for m in model.mounts_of("applicationId", app["applicationId"])]
         row["redirects"] = []
@@ -95,26 +126,31 @@ def application_one(model: Model, app: dict, f: Features) -> dict:
         row["registry"] = None
         row["buildRegistry"] = None
         row["rollbackRegistry"] = None
-        row["hasGitProviderAccess"] = True
-        row["unauthorizedProvider"] = None
         return row
 
 
 def compose_one(model: Model, comp: dict, f: Features) -> dict:
+    """compose.one: findComposeById + the two flags the procedure adds."""
+    row = compose_found(model, comp, f)
+    row["hasGitProviderAccess"] = True
+    row["unauthorizedProvider"] = None
+    return row
+
+
+def compose_found(model: Model, comp: dict, f: Features) -> dict:
+    """findComposeById: the row with its relations (what compose.delete returns)."""
     with model.lock:
         row = compose_row(model, comp, f)
         row.update(_placement(model, comp, f))
         row["deployments"] = [deployment_row(d) for d in model.deployments_of("composeId", comp["composeId"])]
         row["mounts"] = [mount_row(m) for m in model.mounts_of("composeId", comp["composeId"])]
-        row["domains"] = []
+        row["domains"] = [domain_row(d, f) for d in model.domains_of("composeId", comp["composeId"])]
         row["github"] = None
         row["gitlab"] = None
         row["bitbucket"] = None
         row["gitea"] = None
         row["server"] = server_row(model, comp.get("serverId"))
         row["backups"] = []
-        row["hasGitProviderAccess"] = True
-        row["unauthorizedProvider"] = None
         return row
 
 
@@ -187,8 +223,33 @@ def project_one(model: Model, project: dict, f: Features) -> dict:
     with model.lock:
         row = project_row(model, project, f)
         envs = [e for e in model.environments.values() if e["projectId"] == project["projectId"]]
-        if f.environments:
+        if f.project_one_summaries:
+            row["environments"] = [_environment_summary(model, e) for e in envs]
+            row["projectTags"] = []
+        elif f.environments:
             row["environments"] = [environment_full(model, e, f, with_project=False) for e in envs]
         else:
             _put_services_on_project(model, row, envs, f)
         return row
+
+
+# services/project.ts serviceColumns: what v0.30's findProjectById reads of every service.
+_SUMMARY_COLUMNS = ("name", "description", "appName", "createdAt", "serverId")
+
+
+def _service_summary(model: Model, row: dict, columns: tuple[str, ...]) -> dict:
+    summary = {c: row.get(c) for c in _SUMMARY_COLUMNS + columns}
+    server = model.servers.get(row.get("serverId") or "")
+    summary["server"] = {"name": server["name"]} if server else None
+    return summary
+
+
+def _environment_summary(model: Model, env: dict) -> dict:
+    row = _copy(env)
+    apps, comps = _services_of(model, env["environmentId"])
+    row["applications"] = [_service_summary(model, a, ("applicationStatus", "applicationId", "icon"))
+                           for a in apps]
+    row["compose"] = [_service_summary(model, c, ("composeId", "composeStatus")) for c in comps]
+    for kind in _OTHER_SERVICE_LISTS:
+        row[kind] = []
+    return row

@@ -46,6 +46,9 @@ class Deploys(unittest.TestCase):
         self.assertEqual(self.one(app)["applicationStatus"], expect)
         return listed()[0]
 
+    def log_of(self, deployment, tail=100):
+        return self.emu.ok("deployment.readLogs", {"deploymentId": deployment["deploymentId"], "tail": tail})
+
     def test_deploy_is_queued_then_running_then_done(self):
         app = self.emu.new_application()
         self.emu.ok("port.create", {"applicationId": app["applicationId"], "publishedPort": 2222,
@@ -85,14 +88,14 @@ class Deploys(unittest.TestCase):
         self.emu.control("POST", "faults", {"procedure": "application.deploy", "match": "nth", "nth": 1,
                                             "action": {"deploy_error": "pull access denied for nope"}})
         deployment = self.deploy_and_wait(app, expect="error")
-        self.assertEqual(deployment["errorMessage"], "pull access denied for nope")
+        self.assertIn("pull access denied for nope", self.log_of(deployment))
         self.deploy_and_wait(app, expect="done")  # only the first one
 
     def test_memory_limit_below_6mb_fails_at_deploy(self):
         app = self.emu.new_application()
         self.emu.ok("application.update", {"applicationId": app["applicationId"], "memoryLimit": "2g"})
         deployment = self.deploy_and_wait(app, expect="error")
-        self.assertEqual(deployment["errorMessage"], "Minimum memory limit allowed is 6MB")
+        self.assertIn("Minimum memory limit allowed is 6MB", self.log_of(deployment))
         self.emu.ok("application.update", {"applicationId": app["applicationId"], "memoryLimit": "2147483648",
                                            "cpuLimit": "500000000"})
         self.deploy_and_wait(app)
@@ -106,7 +109,7 @@ class Deploys(unittest.TestCase):
                                         "targetPort": 22, "protocol": "tcp", "publishMode": "ingress"})
         self.deploy_and_wait(first)
         deployment = self.deploy_and_wait(second, expect="error")
-        self.assertIn("2300", deployment["errorMessage"])
+        self.assertIn("port '2300' is already in use", self.log_of(deployment))
 
     def test_changes_apply_only_at_the_next_deploy(self):
         app = self.emu.new_application()
@@ -146,6 +149,19 @@ class Deploys(unittest.TestCase):
         state = self.emu.control("GET", "state")
         self.assertEqual((state["applications"], state["mounts"], state["deployments"]), ([], [], []))
         self.assertEqual(self.emu.control("GET", "workspaces"), {})
+        # `docker service rm` leaves the named volume to Docker, and Dokploy lists it still.
+        self.assertEqual(self.emu.control("GET", "volumes"), ["home"])
+        self.assertEqual([v["Name"] for v in self.emu.ok("dockerVolume.getVolumes")], ["home"])
+
+    def test_volumes_cannot_be_listed_before_v0_29_14(self):
+        self.emu.control("POST", "version", {"version": "v0.26.0"})
+        status, _ = self.emu.call("dockerVolume.getVolumes")
+        self.assertEqual(status, 404)
+        self.emu.control("POST", "version", {"version": "v0.29.14"})
+        self.assertEqual(self.emu.ok("dockerVolume.getVolumes"), [])
+        status, _ = self.emu.call("dockerVolume.getVolumes", {"serverId": "no-such-server"})
+        self.assertEqual(status, 404)
+        self.assertEqual(self.emu.ok("dockerVolume.getVolumes", {"serverId": "remote-1"}), [])
 
     def test_project_remove_leaves_workspaces_running(self):
         app = self.emu.new_application()
@@ -218,7 +234,7 @@ class Deploys(unittest.TestCase):
         one = lambda: self.emu.ok("compose.one", {"composeId": comp["composeId"]})
         self.emu.wait_for(lambda: one()["composeStatus"] == "error")
         self.assertEqual(one()["deployments"][0]["status"], "error")
-        self.assertTrue(one()["deployments"][0]["errorMessage"])
+        self.assertIn("empty compose file\nError: ❌ Docker command failed\n", self.log_of(one()["deployments"][0]))
         removed = self.emu.ok("compose.delete", {"composeId": comp["composeId"], "deleteVolumes": True})
         self.assertEqual(removed["composeId"], comp["composeId"])
         self.assertEqual(self.emu.control("GET", "state")["compose"], [])
@@ -240,7 +256,7 @@ class Deploys(unittest.TestCase):
         self.emu.ok("compose.deploy", {"composeId": comp["composeId"]})
         one = lambda: self.emu.ok("compose.one", {"composeId": comp["composeId"]})
         self.emu.wait_for(lambda: one()["deployments"][0]["status"] != "running")
-        self.assertEqual(one()["composeStatus"], "done", one()["deployments"][0]["errorMessage"])
+        self.assertEqual(one()["composeStatus"], "done", self.log_of(one()["deployments"][0]))
         workspaces = self.emu.control("GET", "workspaces")
         self.assertEqual(len(workspaces), 1)
         (key, ws), = workspaces.items()
@@ -255,6 +271,10 @@ class Deploys(unittest.TestCase):
         containers = self.emu.ok("docker.getContainersByAppNameMatch",
                                  {"appName": comp["appName"], "appType": "docker-compose"})
         self.assertEqual([c["state"] for c in containers], ["running"])
+        # `docker compose down --volumes` removes the project's volumes.
+        self.assertEqual(self.emu.control("GET", "volumes"), [comp["appName"] + "_home"])
+        self.emu.ok("compose.delete", {"composeId": comp["composeId"], "deleteVolumes": True})
+        self.assertEqual(self.emu.control("GET", "volumes"), [])
 
 
 if __name__ == "__main__":

@@ -48,23 +48,56 @@ class Schemas(unittest.TestCase):
         with self.assertRaises(ValueError):
             parse_version("latest")
 
-    def test_required_keys_are_reported_once_each(self):
-        issues = self.issues("application.saveDockerProvider", "v0.30.2", {"applicationId": "a"})
-        self.assertEqual(sorted(i["path"][0] for i in issues),
-                         ["dockerImage", "password", "registryUrl", "username"])
-        self.assertTrue(all(i["message"] == "Required" for i in issues))
+    def test_required_keys_are_reported_once_each_in_the_inputs_order(self):
+        for version, message in (("v0.26.1", "Required"),
+                                 ("v0.30.2", "Invalid input: expected nonoptional, received undefined")):
+            issues = self.issues("application.saveDockerProvider", version, {"applicationId": "a"})
+            self.assertEqual([i["path"][0] for i in issues], ["dockerImage", "username", "password", "registryUrl"])
+            self.assertTrue(all(i["message"] == message for i in issues), version)
 
-    def test_issue_shapes_follow_zod(self):
-        issue, = self.issues("port.create", "v0.30.2", {"applicationId": "a", "publishedPort": "x",
+    def test_issue_shapes_follow_zod_3_before_v0_30(self):
+        issue, = self.issues("port.create", "v0.26.1", {"applicationId": "a", "publishedPort": "x",
                                                          "targetPort": 22, "protocol": "tcp",
                                                          "publishMode": "host"})
         self.assertEqual((issue["code"], issue["expected"], issue["received"]), ("invalid_type", "number", "string"))
-        issue, = self.issues("port.create", "v0.30.2", {"applicationId": "a", "publishedPort": 1,
+        issue, = self.issues("port.create", "v0.26.1", {"applicationId": "a", "publishedPort": 1,
                                                          "targetPort": 22, "protocol": "sctp",
                                                          "publishMode": "host"})
         self.assertEqual(issue["code"], "invalid_enum_value")
-        issue, = self.issues("application.create", "v0.30.2", {"name": "", "environmentId": "e"})
+        issue, = self.issues("application.create", "v0.26.1", {"name": "", "environmentId": "e"})
         self.assertEqual(issue["code"], "too_small")
+
+    def test_issue_shapes_follow_zod_4_from_v0_30(self):
+        # As real Dokploy v0.30.2 answers them.
+        issues = self.issues("port.create", "v0.30.2", {"applicationId": "a", "publishedPort": "x",
+                                                         "targetPort": 22})
+        self.assertEqual(issues, [{"expected": "number", "code": "invalid_type", "path": ["publishedPort"],
+                                   "message": "Invalid input: expected number, received string"}])
+        issue, = self.issues("port.create", "v0.30.2", {"applicationId": "a", "publishedPort": 1,
+                                                         "targetPort": 22, "protocol": "sctp"})
+        self.assertEqual(issue, {"code": "invalid_value", "values": ["tcp", "udp"], "path": ["protocol"],
+                                 "message": 'Invalid option: expected one of "tcp"|"udp"'})
+        issue, = self.issues("application.create", "v0.30.2", {"name": "", "environmentId": "e"})
+        self.assertEqual(issue, {"origin": "string", "code": "too_small", "minimum": 1, "inclusive": True,
+                                 "path": ["name"], "message": "Too small: expected string to have >=1 characters"})
+        self.assertEqual([(i["path"], i["expected"]) for i in
+                          self.issues("application.saveEnvironment", "v0.30.2", {"applicationId": "a", "env": 7})],
+                         [(["env"], "string"), (["buildArgs"], "nonoptional"), (["buildSecrets"], "nonoptional"),
+                          (["createEnvFile"], "nonoptional")])
+
+    def test_defaults_fill_missing_keys(self):
+        for version in ("v0.26.1", "v0.30.2"):
+            value = self.book.validate("port.create", features_for(version),
+                                       {"applicationId": "a", "publishedPort": 1, "targetPort": 2})
+            self.assertEqual((value["publishMode"], value["protocol"]), ("ingress", "tcp"), version)
+
+    def test_v0_30_coerces_booleans_and_numbers_in_bodies(self):
+        value = self.book.validate("compose.delete", features_for("v0.30.2"), {"composeId": "c"})
+        self.assertIs(value["deleteVolumes"], False)  # Boolean(undefined)
+        self.assertEqual(self.issues("compose.delete", "v0.26.1", {"composeId": "c"})[0]["path"], ["deleteVolumes"])
+        # Keys of `.required()` inputs are not coerced.
+        self.assertEqual(self.issues("port.create", "v0.30.2", {"applicationId": "a", "publishedPort": "12",
+                                                                "targetPort": 2})[0]["path"], ["publishedPort"])
 
     def test_unknown_keys_are_stripped_even_in_nested_objects(self):
         value = self.book.validate("application.update", features_for("v0.30.2"),

@@ -83,6 +83,11 @@ class Runner(abc.ABC):
         its named volumes. Missing group: no-op."""
 
     @abc.abstractmethod
+    def volumes(self) -> list[str]:
+        """The named volumes that exist, sorted (`docker volume ls`): made by `up`, kept by
+        `remove_group(..., remove_volumes=False)` (as `docker service rm` keeps them)."""
+
+    @abc.abstractmethod
     def shutdown(self) -> None:
         """Stop and remove everything this runner started (the emulator is exiting)."""
 
@@ -93,10 +98,14 @@ class NullRunner(Runner):
     def __init__(self) -> None:
         self._specs: dict[str, WorkspaceSpec] = {}
         self._running: set[str] = set()
+        self._volumes: dict[str, str] = {}  # name -> the group that made it
 
     def up(self, spec: WorkspaceSpec) -> None:
         self._specs[spec.key] = spec
         self._running.add(spec.key)
+        for volume in spec.volumes:
+            if volume.kind == "volume":
+                self._volumes.setdefault(volume.source, spec.group)
 
     def stop(self, key: str) -> None:
         self._running.discard(key)
@@ -115,7 +124,15 @@ class NullRunner(Runner):
         for key in [k for k, s in self._specs.items() if s.group == group]:
             self._specs.pop(key, None)
             self._running.discard(key)
+        if remove_volumes:
+            in_use = {v.source for s in self._specs.values() for v in s.volumes if v.kind == "volume"}
+            for name in [n for n, g in self._volumes.items() if g == group and n not in in_use]:
+                del self._volumes[name]
+
+    def volumes(self) -> list[str]:
+        return sorted(self._volumes)
 
     def shutdown(self) -> None:
         self._specs.clear()
         self._running.clear()
+        self._volumes.clear()

@@ -312,6 +312,10 @@ class WorkspaceRunner(Runner):
                 shutil.rmtree(self.volume_path(name), ignore_errors=True)
         self._save()
 
+    def volumes(self) -> list[str]:
+        with self._lock:
+            return sorted({name for names in self._group_volumes.values() for name in names})
+
     def shutdown(self) -> None:
         with self._lock:
             self._closed = True

@@ -41,7 +41,7 @@ TEST_F(CliTest, UrlWithoutSchemeIsRejectedWithWhatIsExpected) {
    EXPECT_EQ(
        last_line(result.err),
        "dokploy-provider: FAKE_SERVER_URL='dokploy.example.com:3000' has no scheme (http:// or https://). "
-       "Expected an http:// or https:// URL such as https://dokploy.example.com.");
+       "Expected an http:// or https:// URL such as https://server.example.com.");
 }
 
 TEST_F(CliTest, PortOptionThatIsNoTcpPortIsRejectedByTheHost) {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_fixture.hpp"
+#include "support/test_paths.hpp"
 
 namespace dpp::test::cli {
 namespace {
@@ -122,6 +123,38 @@ TEST_F(CliTest, BrokenPluginIsListedWithItsReasonAndTheRestStillWorks) {
    const auto status = run({"status"}, {{"DOKPLOY_PLUGIN_PATH", dir_.file("extra")}, {"FAKE_STATE", "busy"}});
    EXPECT_EQ(status.exit_code, 0) << status.err;
    EXPECT_EQ(status.out, "Busy\n");
+}
+
+TEST_F(CliTest, OptionDeclaredByABackendAndATransportIsWarnedAboutSayingNeitherWins) {
+   // test.c-shares (a backend) declares FAKE_DISK, as test.fake (a backend, transport and auth) does.
+   copy_plugin(DPP_CLI_SHARING_PLUGIN, "extra", "dpp-test.c-shares.so");
+   const EnvChanges path = {{"DOKPLOY_PLUGIN_PATH", dir_.file("extra")}};
+   const std::string warning =
+       "FAKE_DISK is declared by test.fake (backend, transport, auth) and test.c-shares (backend): a run "
+       "that loads both stops with a configuration error (neither wins); one of them must rename it";
+
+   const auto text = run({"plugins"}, path);
+   EXPECT_EQ(text.exit_code, 0) << text.err;
+   EXPECT_THAT(text.out, HasSubstr("\nwarning: " + warning + "\n"));
+
+   const auto listing = run({"plugins", "--output", "json"}, path);
+   const json document = parse(listing.out);
+   ASSERT_EQ(document["option_overlaps"].size(), 1u) << listing.out;
+   const json& overlap = document["option_overlaps"][0];
+   EXPECT_EQ(overlap["name"], "FAKE_DISK");
+   EXPECT_EQ(overlap["declared_by"], json({"test.fake", "test.c-shares"}));
+   EXPECT_EQ(overlap["clash"], true);
+   EXPECT_EQ(overlap["message"], warning);
+
+   const auto doctor =
+       run({"doctor"}, {{"DOKPLOY_PLUGIN_PATH", dir_.file("extra")}, {"MACHINE_ID", std::nullopt}});
+   EXPECT_EQ(doctor.exit_code, 0) << doctor.out << doctor.err;
+   EXPECT_THAT(doctor.out, HasSubstr("! option FAKE_DISK: " + warning + "\n"));
+}
+
+TEST_F(CliTest, ListingOfTheShippedPluginsWarnsAboutNothing) {
+   const auto listing = run({"plugins", "--output", "json"}, {{"DOKPLOY_PLUGIN_PATH", plugin_dir()}});
+   EXPECT_EQ(parse(listing.out)["option_overlaps"], json::array()) << listing.out;
 }
 
 TEST_F(CliTest, GroupWritablePluginFileIsRefusedWithTheFix) {

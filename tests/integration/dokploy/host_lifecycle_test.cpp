@@ -3,46 +3,12 @@
 // real Debian workspace over SSH.
 #include <gtest/gtest.h>
 
-#include <sys/stat.h>
-
-#include <chrono>
 #include <cstdio>
-#include <filesystem>
-#include <memory>
 
-#include "support/child_process.hpp"
-#include "support/emulator.hpp"
-#include "support/temp_dir.hpp"
-#include "support/test_paths.hpp"
+#include "host_fixture.hpp"
 
 namespace dpp::test {
 namespace {
-
-bool file_exists(const std::string& path) {
-   struct stat info {};
-   return ::stat(path.c_str(), &info) == 0;
-}
-
-// Why these tests cannot run here, or "" when they can.
-std::string missing_requirement() {
-   if (!running_as_root()) return "the emulator's workspace runner needs root";
-   if (!file_exists(provider_path())) return "dokploy-provider is not built (" + provider_path() + ")";
-   for (const char* plugin : {"dpp-dokploy.so", "dpp-libssh2.so", "dpp-key.so"})
-      if (!file_exists(plugin_dir() + "/" + plugin))
-         return std::string(plugin) + " is not built in " + plugin_dir();
-   return "";
-}
-
-Emulator& workspace_emulator() {
-   static std::unique_ptr<Emulator> emulator = [] {
-      EmulatorOptions options;
-      options.runner = "workspace";
-      options.queue_delay_ms = 100;
-      options.deploy_duration_ms = 100;
-      return std::make_unique<Emulator>(options);
-   }();
-   return *emulator;
-}
 
 struct Case {
    std::string kind;     // DOKPLOY_SERVICE_TYPE
@@ -53,57 +19,17 @@ void PrintTo(const Case& c, std::ostream* out) {
    *out << c.kind << " on Dokploy " << c.version;
 }
 
-class HostLifecycle : public ::testing::TestWithParam<Case> {
+class HostLifecycle : public HostProviderTest, public ::testing::WithParamInterface<Case> {
  protected:
    void SetUp() override {
-      const std::string missing = missing_requirement();
-      if (!missing.empty()) DPP_SKIP(missing);
-      emulator_ = &workspace_emulator();
-      emulator_->reset();
-      emulator_->set_version(GetParam().version);
+      HostProviderTest::SetUp();
+      if (emulator_) emulator_->set_version(GetParam().version);
    }
-   void TearDown() override {
-      if (!emulator_) return;
-      for (const auto& entry : emulator_->schema_errors())
-         ADD_FAILURE() << "a request failed Dokploy's schema: " << entry.dump();
-   }
-
-   EnvMap environment(const std::string& machine_id) const {
-      EnvMap env;
-      for (const auto& [name, value] : current_environment())
-         if (name.rfind("DOKPLOY_", 0) != 0 && name.rfind("DEVPOD", 0) != 0 && name != "MACHINE_ID" &&
-             name != "MACHINE_FOLDER" && name != "COMMAND")
-            env[name] = value;
-      env["DOKPLOY_SERVER_URL"] = emulator_->url();
-      env["DOKPLOY_API_TOKEN"] = emulator_->token();
-      env["DOKPLOY_SERVICE_TYPE"] = GetParam().kind;
-      env["DOKPLOY_SSH_PORT_RANGE"] = "42200-42299";
-      env["DOKPLOY_POLL_INTERVAL"] = "250ms";
-      env["DOKPLOY_CREATE_TIMEOUT"] = "10m";
-      if (GetParam().kind == "application") env["DOKPLOY_DOCKER_IN_WORKSPACE"] = "false";
-      env["MACHINE_ID"] = machine_id;
-      env["MACHINE_FOLDER"] = machine_folder_.path();
-      return env;
-   }
-
    ProcessResult provider(const std::string& verb, const std::string& machine_id, EnvMap extra = {},
                           std::optional<std::string> input = std::nullopt) {
-      EnvMap env = environment(machine_id);
-      for (auto& [name, value] : extra) env[name] = value;
-      const auto started = std::chrono::steady_clock::now();
-      ProcessResult result = run_process({.argv = {provider_path(), verb}, .env = env, .stdin_data = input},
-                                         std::chrono::minutes(12));
-      std::printf("  %-8s exit %d in %.2f s\n", verb.c_str(), result.exit_code,
-                  std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-      if (result.exit_code != 0) std::printf("%s", result.err.c_str());
-      // The token is a secret: it appears in no output of the provider.
-      EXPECT_EQ(result.out.find(emulator_->token()), std::string::npos) << verb;
-      EXPECT_EQ(result.err.find(emulator_->token()), std::string::npos) << verb;
-      return result;
+      return HostProviderTest::provider(verb, machine_id, GetParam().kind, std::move(extra),
+                                        std::move(input));
    }
-
-   Emulator* emulator_ = nullptr;
-   TempDir machine_folder_{"dpp-dokploy-machine"};
 };
 
 TEST_P(HostLifecycle, EveryVerbWorksAgainstARealWorkspace) {
@@ -154,8 +80,7 @@ TEST_P(HostLifecycle, EveryVerbWorksAgainstARealWorkspace) {
    result = provider("status", machine);
    EXPECT_EQ(result.out, "NotFound\n");
 
-   for (const auto& service : emulator_->services())
-      EXPECT_NE(service.value("name", "").rfind("devpod-", 0), 0u) << "left behind: " << service.dump();
+   EXPECT_TRUE(left_behind().empty()) << left_behind().front();
 }
 
 INSTANTIATE_TEST_SUITE_P(Dokploy, HostLifecycle,

@@ -29,8 +29,9 @@ struct HostileValue {
    bool env_capable = true;
 };
 
-// Every class the brief names: shell metacharacters, quotes, $(…), backticks, newlines, ${VAR},
-// YAML specials, long strings, invalid UTF-8, control bytes.
+// Every class of input an attacker controls through an option (SECURITY.md, "Bad input and broken
+// plugins"): shell metacharacters, quotes, $(…), backticks, newlines, ${VAR}, YAML specials, long
+// strings, invalid UTF-8, control bytes.
 std::vector<HostileValue> hostile_values();
 
 // The kinds of hostile_values(), in order (one test each: a test runs every value of its kind).

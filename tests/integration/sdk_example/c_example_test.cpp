@@ -84,7 +84,10 @@ TEST_F(KeyfileAuth, AKeyFileThatCannotBeReadIsAConfigurationErrorNamingTheOption
                  dir_.file("missing/id_ed25519.pub") + "; point it at an unencrypted OpenSSH key file");
 }
 
-TEST_F(KeyfileAuth, AMachineNotCreatedWithItIsRefusedByName) {
+TEST_F(KeyfileAuth, AMachineCreatedWithAnotherStrategyIsRefusedByName) {
+   // Created with the fake auth strategy, so its state file exists without the key this plugin records.
+   const auto created = run({"create"}, {{"FAKE_SSH_PORT", "2200"}});
+   ASSERT_EQ(created.exit_code, 0) << created.err;
    const auto result = run({"command"}, keyfile({{"KEYFILE_PRIVATE_KEY", key_pair("id_ed25519")},
                                                  {"KEYFILE_HOST_KEY", key_pair("host_key")},
                                                  {"COMMAND", "true"}}));

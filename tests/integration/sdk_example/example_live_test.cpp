@@ -120,7 +120,7 @@ TEST_F(SshMachineLive, InitProvesTheMachineAnswersWithThePinnedKey) {
    SshdServer sshd;
    auto result = run({"init"}, machine(sshd, sshd.host_public_key()));
    EXPECT_EQ(result.exit_code, 0) << result.err;
-   EXPECT_THAT(result.err, HasSubstr("machine reachable"));
+   EXPECT_THAT(result.out, HasSubstr("machine reachable"));
    SshdServer other;
    result = run({"init"}, machine(sshd, other.host_public_key()));
    EXPECT_EQ(result.exit_code, 1);

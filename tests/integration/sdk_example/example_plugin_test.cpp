@@ -223,7 +223,7 @@ TEST_F(SshMachine, CreateRefusesAMachineThatPresentsAnotherHostKey) {
 TEST_F(SshMachine, InitChecksThatTheMachineAnswers) {
    auto result = run({"init"}, machine());
    EXPECT_EQ(result.exit_code, 0) << result.err;
-   EXPECT_THAT(result.err,
+   EXPECT_THAT(result.out,
                HasSubstr("machine reachable: 127.0.0.1:" + std::to_string(banner_.port()) + " answers SSH"));
    result = run({"init"}, machine({{"FAKE_TRANSPORT_FAIL", "connect"}}));
    EXPECT_EQ(result.exit_code, 1);

@@ -21,6 +21,31 @@ namespace {
 
 using ::testing::IsEmpty;
 
+struct ProgramCopy {
+   std::string provider;
+   std::string plugin;
+};
+
+// The provider and the hostile plugin copied into `dir` (made 0755), in the installed layout,
+// where any user can read and run them; `dir` is root's, so no other user can change them.
+ProgramCopy readable_copy(const TempDir& dir) {
+   namespace fs = std::filesystem;
+   const fs::path root = dir.path();
+   const fs::path bin = root / "bin";
+   const fs::path plugins = root / "lib/dokploy-provider/plugins";
+   fs::create_directories(bin);
+   fs::create_directories(plugins);
+   const ProgramCopy copy{(bin / "dokploy-provider").string(),
+                          (plugins / fs::path(hostile_plugin()).filename()).string()};
+   fs::copy_file(provider_path(), copy.provider);
+   fs::copy_file(hostile_plugin(), copy.plugin);
+   for (const fs::path& path : {root, bin, root / "lib", root / "lib/dokploy-provider", plugins,
+                                fs::path(copy.provider), fs::path(copy.plugin)})
+      fs::permissions(path, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                                fs::perms::others_read | fs::perms::others_exec);
+   return copy;
+}
+
 TEST(ProcessProtectionTest, ProviderIsNotDumpableAndHasNoCoreSize) {
    TempDir dir("dpp-secret-process");
    const std::string folder = dir.file("machine");
@@ -30,21 +55,24 @@ TEST(ProcessProtectionTest, ProviderIsNotDumpableAndHasNoCoreSize) {
              R"({"format": "dokploy-provider-machine-state", "version": 1, "machine_id": "m1",
                  "endpoint": {"host": "127.0.0.1", "port": 2222, "user": "devpod",
                               "host_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINdamAGCsQq31Uv+08lkBzoO4XLz2qYjJa8CGmj3B1Ea"}})");
-   EnvMap env = clean_environment();
-   env["DPP_HOSTILE_MODE"] = "transport.run.sleep";
-   env["DOKPLOY_BACKEND"] = env["DOKPLOY_SSH_TRANSPORT"] = env["DOKPLOY_SSH_AUTH"] = hostile_plugin();
-   env["MACHINE_ID"] = "m1";
-   env["MACHINE_FOLDER"] = folder;
-   std::vector<std::string> argv = {provider_path(), "command", "true"};
    // As root, every /proc entry belongs to root anyway: run the provider as nobody, so that the
    // owner of its /proc entries tells whether it made itself non-dumpable.
    const bool as_nobody = running_as_root() && hostile::file_exists("/usr/bin/setpriv");
+   // nobody may not be able to read the build tree (a checkout under /root, or in any 0700
+   // folder): it runs copies in a folder of its own test.
+   const ProgramCopy program =
+       as_nobody ? readable_copy(dir) : ProgramCopy{provider_path(), hostile_plugin()};
+   EnvMap env = clean_environment();
+   env["DPP_HOSTILE_MODE"] = "transport.run.sleep";
+   env["DOKPLOY_BACKEND"] = env["DOKPLOY_SSH_TRANSPORT"] = env["DOKPLOY_SSH_AUTH"] = program.plugin;
+   env["MACHINE_ID"] = "m1";
+   env["MACHINE_FOLDER"] = folder;
+   std::vector<std::string> argv = {program.provider, "command", "true"};
    if (as_nobody) {
       argv.insert(argv.begin(),
                   {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"});
       ::chown(folder.c_str(), 65534, 65534);
       ::chown((folder + "/dokploy-provider-state.json").c_str(), 65534, 65534);
-      ::chmod(dir.path().c_str(), 0755);
    }
    // The transport announces that it runs (the provider is then past main()'s first lines) by
    // creating this file; the provider (setpriv execs it, so the pid is the same) is looked at then.
@@ -61,7 +89,7 @@ TEST(ProcessProtectionTest, ProviderIsNotDumpableAndHasNoCoreSize) {
    std::error_code error;
    const auto exe = std::filesystem::read_symlink("/proc/" + std::to_string(child.pid()) + "/exe", error);
    ASSERT_FALSE(error) << error.message();
-   ASSERT_EQ(exe, std::filesystem::weakly_canonical(provider_path()));
+   ASSERT_EQ(exe, std::filesystem::weakly_canonical(program.provider));
    const ProcessProtection protection = process_protection(child.pid());
    ASSERT_NE(protection.core_soft, -2) << "the provider's limits could not be read\n"
                                        << dir.read("provider.log");

@@ -40,17 +40,6 @@ std::string missing_requirement(const Combination& c) {
    return "";
 }
 
-Emulator& workspace_emulator() {
-   static std::unique_ptr<Emulator> instance = [] {
-      EmulatorOptions options;
-      options.runner = "workspace";
-      options.queue_delay_ms = 100;
-      options.deploy_duration_ms = 100;
-      return std::make_unique<Emulator>(options);
-   }();
-   return *instance;
-}
-
 class RealWorkspace : public ::testing::TestWithParam<Combination> {
  protected:
    void SetUp() override {

@@ -52,8 +52,9 @@ TEST_F(Check, HealthyServerPassesEveryLineInOrder) {
       names.push_back(line.name);
       EXPECT_TRUE(line.result == DPP_CHECK_PASS || line.result == DPP_CHECK_SKIP) << show(lines);
    }
-   EXPECT_EQ(names, (std::vector<std::string>{"Dokploy reachable", "TLS", "API token", "Dokploy version",
-                                              "project", "server", "service type", "SSH endpoint"}));
+   EXPECT_EQ(names,
+             (std::vector<std::string>{"Dokploy reachable", "TLS", "API token", "Dokploy version", "project",
+                                       "server", "service type", "SSH endpoint", "leftover volumes"}));
    DPP_EXPECT_CONTAINS(by_name(lines)["project"].message, "the first create makes it");
    DPP_EXPECT_CONTAINS(by_name(lines)["Dokploy version"].message, "v0.30.2");
 }
@@ -164,6 +165,58 @@ TEST_F(Check, UrlPortIsNeverPartOfTheSshHost) {
    const CallResult made = backend.create(spec);
    ASSERT_TRUE(made.ok()) << made.message;
    EXPECT_EQ(std::string(made.info.ssh_host).find(':'), std::string::npos);
+}
+
+// Dokploy's application.delete leaves the named volumes to Docker: doctor names those of deleted
+// workspaces (not those of a workspace that still exists) and how to remove them.
+TEST_F(Check, VolumesThatOutlivedTheirWorkspaceAreListedWithTheCommandThatRemovesThem) {
+   auto options = this->options();
+   options["DOKPLOY_SERVICE_TYPE"] = "application";
+   std::vector<std::string> app_names;
+   for (const std::string machine : {"gone", "kept"}) {
+      TestSpec spec = host_like_spec(machine);
+      spec.flags = 0;  // Swarm cannot run privileged containers
+      FakeHost& host = host_for(spec);
+      BackendUnderTest backend(host, options);
+      const CallResult made = backend.create(spec);
+      ASSERT_TRUE(made.ok()) << made.message << "\n" << host.log_text();
+      for (const auto& service : our_services(emulator()))
+         if (service.value("name", "").starts_with("devpod-" + machine + " "))
+            app_names.push_back(service.value("appName", ""));
+      if (machine == "gone") {
+         ASSERT_TRUE(backend.remove(spec.machine_id).ok());
+      }
+   }
+   ASSERT_EQ(app_names.size(), 2u);
+   const auto lines = by_name(run({}));
+   const CheckLine& left = lines.at("leftover volumes");
+   EXPECT_EQ(left.result, DPP_CHECK_WARN);
+   const std::string home = app_names[0] + "_home", docker = app_names[0] + "_docker";
+   EXPECT_EQ(left.message, "2 volume(s) of deleted workspaces remain on the server: " + docker + ", " + home);
+   EXPECT_EQ(left.fix,
+             "if their files are not needed, run on the server: docker volume rm " + docker + " " + home);
+   EXPECT_EQ(left.message.find(app_names[1]), std::string::npos) << "a live workspace's volume is listed";
+}
+
+TEST_F(Check, NoLeftoverVolumeIsAPass) {
+   EXPECT_EQ(by_name(run({})).at("leftover volumes").result, DPP_CHECK_PASS);
+}
+
+// Before the dockerVolume router, or with a key that may not read Docker (Dokploy's member role
+// without the docker permission): the line says so and how to look on the server.
+TEST_F(Check, VolumesThatCannotBeListedAreExplainedWithHowToFindThem) {
+   emulator().set_version("v0.26.0");
+   CheckLine line = by_name(run({})).at("leftover volumes");
+   EXPECT_EQ(line.result, DPP_CHECK_SKIP);
+   DPP_EXPECT_CONTAINS(line.message, "this Dokploy cannot list Docker volumes");
+   DPP_EXPECT_CONTAINS(line.message, "docker volume ls --filter name=devpod-");
+
+   emulator().set_version("v0.30.2");
+   // What Dokploy's checkPermission throws: TRPCError UNAUTHORIZED "Permission denied".
+   emulator().add_fault({{"procedure", "dockerVolume.getVolumes"}, {"action", {{"status", 401}}}});
+   line = by_name(run({})).at("leftover volumes");
+   EXPECT_EQ(line.result, DPP_CHECK_SKIP);
+   DPP_EXPECT_CONTAINS(line.message, "this API key may not read Docker");
 }
 
 TEST_F(Check, ApplicationTypeWarnsThatDockerInsideWillNotWork) {

@@ -13,7 +13,8 @@ Emulator& shared_emulator(const EmulatorOptions& options) {
    static std::map<std::string, std::unique_ptr<Emulator>> emulators;
    std::string key = options.version + "|" + (options.tls ? "tls" : "plain") + "|" + options.runner + "|" +
                      options.server_address + "|" + std::to_string(options.queue_delay_ms) + "|" +
-                     std::to_string(options.deploy_duration_ms);
+                     std::to_string(options.deploy_duration_ms) + "|traefik" +
+                     std::to_string(static_cast<int>(options.traefik));
    for (const auto& server : options.servers) key += "|" + server.server_id + "=" + server.ip_address;
    std::lock_guard lock(mutex);
    auto& slot = emulators[key];

@@ -55,8 +55,7 @@ TEST(ComposeFile, CapabilitiesGiveDockerdWhatItNeedsWithoutPrivileged) {
    for (const char* part :
         {"cap_add:\n      - \"SYS_ADMIN\"\n      - \"NET_ADMIN\"\n      - \"SYS_PTRACE\"\n      - "
          "\"MKNOD\"\n",
-         "security_opt:\n      - \"seccomp=unconfined\"\n      - \"apparmor=unconfined\"\n"
-         "      - \"systempaths=unconfined\"\n",
+         "security_opt:\n      - \"seccomp=unconfined\"\n      - \"apparmor=unconfined\"\n    tmpfs:",
          "tmpfs:\n      - \"/run\"\n",
          "      - type: \"bind\"\n        source: \"/sys/fs/cgroup\"\n        target: \"/sys/fs/cgroup\"\n",
          "source: \"home\""})

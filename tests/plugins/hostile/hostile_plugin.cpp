@@ -130,6 +130,11 @@ dpp_status backend_status(dpp_backend*, const char*, dpp_workspace_info* info, d
       std::strcpy(info->ssh_user, "-oProxyCommand=x");
       return DPP_OK;
    }
+   if (mode("backend.status.root-user")) {
+      fill_info(info, DPP_WORKSPACE_RUNNING);
+      std::strcpy(info->ssh_user, "root");
+      return DPP_OK;
+   }
    if (mode("backend.status.multiline-key")) {
       fill_info(info, DPP_WORKSPACE_RUNNING);
       std::strcpy(info->ssh_host_key, "ssh-ed25519 AAAA\n@cert-authority * ssh-ed25519 AAAA");
@@ -177,6 +182,7 @@ dpp_status backend_create(dpp_backend*, const dpp_workspace_spec*, dpp_workspace
    if (mode("backend.create.throws-int")) throw 7;
    if (mode("backend.create.throws-std")) throw std::logic_error("create blew up");
    fill_info(info, DPP_WORKSPACE_RUNNING);
+   if (mode("backend.create.root-user")) std::strcpy(info->ssh_user, "root");
    return DPP_OK;
 }
 

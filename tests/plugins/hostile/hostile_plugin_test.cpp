@@ -137,6 +137,8 @@ INSTANTIATE_TEST_SUITE_P(Backend, HostileCase, ::testing::Values(
     Case{"backend.status.unknown-negative", "status", 1, "test.hostile: a status from the future", false},
     Case{"backend.create.throws-int", "create", 1, "backend create threw an exception"},
     Case{"backend.create.throws-std", "create", 1, "backend create threw an exception (create blew up)"},
+    Case{"backend.create.root-user", "create", 1, "the backend named root as the SSH user; dokploy-provider never logs in as root"},
+    Case{"backend.create.root-user", "start", 1, "the backend named root as the SSH user; dokploy-provider never logs in as root"},
     Case{"backend.stop.throws", "stop", 1, "backend stop threw an exception (std::bad_alloc)"},
     Case{"backend.remove.throws", "delete", 1, "backend remove threw an exception"},
     Case{"backend.check.throws", "init", 1, "backend check threw an exception (check blew up)"},
@@ -179,6 +181,27 @@ INSTANTIATE_TEST_SUITE_P(Library, HostileCase, ::testing::Values(
     Case{"option.huge-name", "status", 2, "declares an option with an invalid name 'NNNN"},
     Case{"option.newline-default", "status", 2, "with a default that is not printable UTF-8 text"}));
 // clang-format on
+
+TEST_F(HostilePlugin, RootLoginNamedByTheBackendIsRefusedWhenCommandAsksWhereToConnect) {
+   // A state file without an endpoint: `command` asks the backend where the workspace answers.
+   ::mkdir(machine_folder().c_str(), 0700);
+   std::ofstream(machine_folder() + "/dokploy-provider-state.json")
+       << R"({"format": "dokploy-provider-machine-state", "version": 1, "machine_id": "m1", "plugins": {}})";
+   ::chmod((machine_folder() + "/dokploy-provider-state.json").c_str(), 0600);
+   const ProcessResult result = provider("backend.status.root-user", {"command", "true"});
+   expect_contained(result);
+   EXPECT_EQ(result.exit_code, 1) << result.err;
+   EXPECT_THAT(result.err, HasSubstr("the backend named root as the SSH user")) << result.err;
+   EXPECT_THAT(result.err, HasSubstr(kPlugin));
+}
+
+TEST_F(HostilePlugin, CreateThatNamesRootIsRolledBack) {
+   const ProcessResult result = provider("backend.create.root-user", {"create"});
+   EXPECT_EQ(result.exit_code, 1) << result.err;
+   // The state keeps only the record of the failed create (what `command` explains), no machine.
+   const ProcessResult status = provider("backend.create.root-user", {"status"});
+   EXPECT_EQ(status.out, "NotFound\n") << "the refused machine was kept: " << status.err;
+}
 
 TEST_F(HostilePlugin, DetailWithTerminalEscapesAndLineBreaksIsLoggedEscaped) {
    write_state(machine_folder());

@@ -11,6 +11,9 @@
 #ifndef PLUGIN_ID
 #define PLUGIN_ID "test.c-backend"
 #endif
+#ifndef GREETING_DEFAULT
+#define GREETING_DEFAULT "hello"
+#endif
 
 /* Whatever a defect leaves unreferenced (the function behind a NULL slot) is still compiled. */
 #define MAYBE_UNUSED __attribute__((unused))
@@ -106,7 +109,7 @@ MAYBE_UNUSED static dpp_status factory_create(const dpp_backend_factory* factory
 #if !defined(DEFECT_BACKEND_NULL_STATUS)
    backend->status = backend_status;
 #endif
-   /* start and stop stay NULL: "not provided" (rule 2), which a backend may do. */
+   /* start and stop stay NULL: "not provided" (dpp/backend.h), which a backend may do. */
    *out = backend;
    return DPP_OK;
 }
@@ -156,8 +159,8 @@ MAYBE_UNUSED static const void* plugin_get_factory(const char* factory_id) {
 }
 
 static const dpp_option_desc k_options[] = {
-    {sizeof(dpp_option_desc), "TEST_C_GREETING", "What the C test backend says.", "hello", DPP_OPTION_STRING,
-     0, NULL, "workspace"},
+    {sizeof(dpp_option_desc), "TEST_C_GREETING", "What the C test backend says.", GREETING_DEFAULT,
+     DPP_OPTION_STRING, 0, NULL, "workspace"},
     {sizeof(dpp_option_desc), "TEST_C_PORT", "Port the C test backend uses.", NULL, DPP_OPTION_PORT, 0, NULL,
      NULL},
 #if defined(DEFECT_BAD_OPTION_NAME)
@@ -175,6 +178,11 @@ static const dpp_option_desc k_options[] = {
 #elif defined(DEFECT_OPTION_CLASH)
     {sizeof(dpp_option_desc), "DOKPLOY_IMAGE", "Claims a name the host already uses.", NULL,
      DPP_OPTION_STRING, 0, NULL, NULL},
+#endif
+#if defined(SHARES_FAKE_OPTION)
+    /* Not a defect: a name the CLI tests' fake plugin (a transport too) also declares. */
+    {sizeof(dpp_option_desc), "FAKE_DISK", "Disk of a C test workspace.", NULL, DPP_OPTION_STRING, 0, NULL,
+     NULL},
 #endif
 };
 
@@ -194,7 +202,7 @@ static const dpp_option_desc* plugin_get_option(uint32_t index) {
 #endif
 
 /* A plugin built against a later minor has a longer entry: the host must read only what it
- * knows (rule 2). */
+ * knows (structs grow only at the end: dpp/entry.h). */
 typedef struct longer_entry {
    dpp_plugin_entry known;
    void* appended_by_a_later_minor[4];

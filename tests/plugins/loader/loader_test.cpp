@@ -12,7 +12,9 @@
 #include "errors.hpp"
 #include "lifecycle/session.hpp"
 #include "options/configuration.hpp"
+#include "options/host_options.hpp"
 #include "plugins/host_services.hpp"
+#include "plugins/option_overlaps.hpp"
 #include "plugins/plugin_error.hpp"
 #include "plugins/plugin_instances.hpp"
 #include "plugins/plugin_library.hpp"
@@ -502,6 +504,42 @@ TEST_F(Registry, PluginWithoutTheRequestedKindSaysWhichKindIsMissing) {
 
 TEST_F(Registry, EmptyChoiceIsAConfigurationError) {
    EXPECT_THROW(registry_for({}).select(PluginKind::transport, "", "DOKPLOY_SSH_TRANSPORT"), ConfigError);
+}
+
+// ----- options declared more than once among the plugins installed -----
+
+TEST_F(Registry, PluginThatRedeclaresAHostOptionIsAClashThatNeitherWins) {
+   install("option-clash");
+   const auto overlaps =
+       find_option_overlaps(host_option_specs(), registry_for({dir_.path()}).load_all().loaded);
+   ASSERT_EQ(overlaps.size(), 1u);
+   EXPECT_EQ(overlaps[0].name, "DOKPLOY_IMAGE");
+   EXPECT_EQ(overlaps[0].first, "host");
+   EXPECT_EQ(overlaps[0].second, "test.c-backend");
+   EXPECT_TRUE(overlaps[0].clash);
+   EXPECT_EQ(overlaps[0].message,
+             "DOKPLOY_IMAGE is declared by the host and by the plugin test.c-backend: a run that loads "
+             "test.c-backend stops with a configuration error (neither wins); the plugin must rename it");
+}
+
+TEST_F(Registry, AlternativesThatDeclareAnOptionDifferentlyAreReportedWithTheOneThatWins) {
+   install("good");
+   install("other-greeting");
+   const auto overlaps =
+       find_option_overlaps(host_option_specs(), registry_for({dir_.path()}).load_all().loaded);
+   ASSERT_EQ(overlaps.size(), 1u) << "TEST_C_PORT is declared alike by both: shared, not reported";
+   EXPECT_EQ(overlaps[0].name, "TEST_C_GREETING");
+   EXPECT_FALSE(overlaps[0].clash);
+   EXPECT_EQ(overlaps[0].message,
+             "TEST_C_GREETING is declared differently (default) by test.c-backend and test.c-other, both "
+             "backend plugins: a run loads only the one DOKPLOY_BACKEND selects, and its declaration wins");
+}
+
+TEST_F(Registry, AlternativesThatDeclareAnOptionAlikeShareItWithoutAWarning) {
+   install("good");
+   install("twin");
+   EXPECT_TRUE(
+       find_option_overlaps(host_option_specs(), registry_for({dir_.path()}).load_all().loaded).empty());
 }
 
 // ----- a session: plugin options are checked together with the host's -----

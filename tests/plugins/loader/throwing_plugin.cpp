@@ -1,6 +1,6 @@
-// A C++ plugin that breaks rule 4 on purpose: one of its functions (chosen by its build: the
-// entry function, init or get_option) lets an exception cross the C ABI. The host must survive
-// it and name the file.
+// A C++ plugin that breaks "no exceptions across the ABI" (docs/plugin-authoring.md) on purpose:
+// one of its functions (chosen by its build: the entry function, init or get_option) lets an
+// exception cross the C ABI. The host must survive it and name the file.
 #include <dpp/dpp.h>
 
 #include <cstring>

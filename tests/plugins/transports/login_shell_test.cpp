@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <random>
+#include <memory>
 
+#include "large_command.hpp"
 #include "support/sshd_server.hpp"
+#include "support/temp_dir.hpp"
 #include "support/test_paths.hpp"
 #include "test_credentials.hpp"
 #include "transport_harness.hpp"
@@ -18,7 +20,34 @@ struct ShellParam {
    std::string shell;
 };
 
-class LoginShellTest : public ::testing::TestWithParam<ShellParam> {};
+class LoginShellTest : public ::testing::TestWithParam<ShellParam> {
+ protected:
+   void SetUp() override {
+      const ShellParam& param = GetParam();
+      if (auto reason = SshdServer::unavailable()) DPP_SKIP("no sshd: " + *reason);
+      if (!running_as_root()) DPP_SKIP("choosing the login shell of the test user needs root");
+      if (::access(param.shell.c_str(), X_OK) != 0) DPP_SKIP(param.shell + " is not installed");
+      dir_ = std::make_unique<TempDir>("dpp-shell");
+      key_ = make_key_pair(*dir_, "id_ed25519");
+      SshdOptions options;
+      options.login_shell = param.shell;
+      options.authorized_keys = {key_.public_line};
+      sshd_ = std::make_unique<SshdServer>(options);
+      transport_ = std::make_unique<LoadedTransport>(param.transport);
+      ASSERT_TRUE(transport_->created()) << transport_->create_message();
+      target_.port = static_cast<uint16_t>(sshd_->port());
+      target_.host_key = sshd_->host_public_key();
+      target_.login.user = sshd_->user();
+      target_.login.private_key_file = key_.private_file;
+      target_.login.public_key_file = key_.public_file;
+   }
+
+   std::unique_ptr<TempDir> dir_;
+   TestKeyPair key_;
+   std::unique_ptr<SshdServer> sshd_;
+   std::unique_ptr<LoadedTransport> transport_;
+   TargetSpec target_;
+};
 
 // Quotes of every kind, backslashes, '!', '$', newlines: what each login shell would misread.
 std::string script_and_expectation(std::string& expected) {
@@ -31,36 +60,32 @@ std::string script_and_expectation(std::string& expected) {
 }
 
 TEST_P(LoginShellTest, CommandReachesShUntouched) {
-   const ShellParam& param = GetParam();
-   if (auto reason = SshdServer::unavailable()) DPP_SKIP("no sshd: " + *reason);
-   if (!running_as_root()) DPP_SKIP("choosing the login shell of the test user needs root");
-   if (::access(param.shell.c_str(), X_OK) != 0) DPP_SKIP(param.shell + " is not installed");
-   TempDir dir("dpp-shell");
-   const TestKeyPair key = make_key_pair(dir, "id_ed25519");
-   SshdOptions options;
-   options.login_shell = param.shell;
-   options.authorized_keys = {key.public_line};
-   SshdServer sshd(options);
-   LoadedTransport transport(param.transport);
-   ASSERT_TRUE(transport.created()) << transport.create_message();
-   TargetSpec target;
-   target.port = static_cast<uint16_t>(sshd.port());
-   target.host_key = sshd.host_public_key();
-   target.login.user = sshd.user();
-   target.login.private_key_file = key.private_file;
-   target.login.public_key_file = key.public_file;
-
    std::string expected;
-   const RunOutcome run = transport.run(target, script_and_expectation(expected));
+   const RunOutcome run = transport_->run(target_, script_and_expectation(expected));
    ASSERT_EQ(run.status, DPP_OK) << run.message;
    EXPECT_EQ(run.err, "");
    EXPECT_EQ(run.exit_code, 0);
    EXPECT_EQ(run.out, expected);
    // A short, quote-free command goes through the login shell as it is.
-   const RunOutcome plain = transport.run(target, "echo plain; exit 3");
+   const RunOutcome plain = transport_->run(target_, "echo plain; exit 3");
    ASSERT_EQ(plain.status, DPP_OK) << plain.message;
    EXPECT_EQ(plain.out, "plain\n");
    EXPECT_EQ(plain.exit_code, 3);
+}
+
+// Past what the "exec" request can carry, the script travels over stdin ahead of the caller's
+// data, read by a loader every login shell must pass to sh untouched.
+TEST_P(LoginShellTest, TwoHundredKibibyteCommandReachesShUntouchedAndLeavesStdinToIt) {
+   for (const bool tricky : {false, true}) {
+      const LargeCommand command = make_large_command(200 * 1024, tricky, 11);
+      SCOPED_TRACE(tricky ? "tricky" : "plain");
+      const RunOutcome run = transport_->run(target_, command.script, command.input);
+      ASSERT_EQ(run.status, DPP_OK) << run.message;
+      EXPECT_EQ(run.err, "");
+      EXPECT_EQ(run.exit_code, command.exit_code);
+      EXPECT_TRUE(run.out == command.expected)
+          << "output differs; got " << run.out.size() << " bytes, want " << command.expected.size();
+   }
 }
 
 std::string shell_param_name(const ::testing::TestParamInfo<ShellParam>& info) {

@@ -14,6 +14,7 @@
 #include <random>
 #include <thread>
 
+#include "large_command.hpp"
 #include "support/child_process.hpp"
 #include "support/test_paths.hpp"
 #include "transport_fixture.hpp"
@@ -201,6 +202,33 @@ TEST_P(TransportTest, EightKibibyteCommandWithQuotesAndNewlinesRunsVerbatim) {
                                     << expected.size();
 }
 
+// DevPod passes whole scripts through COMMAND. OpenSSH's ssh gets at most 128 KiB through
+// (sshd hands the command to the login shell as one argument, MAX_ARG_STRLEN); the transports
+// carry more, and leave stdin to the script.
+TEST_P(TransportTest, CommandsOfThirtyToTwoHundredKibibytesRunByteForByte) {
+   struct Case {
+      std::size_t kib;
+      bool tricky;
+   };
+   for (const Case& size : {Case{30, false}, Case{30, true}, Case{64, true}, Case{200, true}}) {
+      const LargeCommand command = make_large_command(size.kib * 1024, size.tricky, size.kib);
+      SCOPED_TRACE(std::to_string(command.script.size()) + " bytes" + (size.tricky ? ", tricky" : ", plain"));
+      SecretScanner argv_watch({command.marker});
+      const RunOutcome run = transport_->run(target(), command.script, command.input);
+      ASSERT_EQ(run.status, DPP_OK) << run.message;
+      EXPECT_EQ(run.err, "");
+      EXPECT_EQ(run.exit_code, command.exit_code);
+      EXPECT_TRUE(run.out == command.expected)
+          << "output differs; got " << run.out.size() << " bytes, want " << command.expected.size();
+      if (command.script.size() > 32 * 1024) {
+         // Past the "exec" request the script is in no process's argv (sshd runs on this machine).
+         EXPECT_TRUE(argv_watch.stop().empty()) << "the script showed up in a command line";
+      }
+      std::printf("[command size] %s: %zu bytes (%s) ran in %.3f s\n", GetParam().transport.c_str(),
+                  command.script.size(), size.tricky ? "tricky" : "plain", run.seconds);
+   }
+}
+
 TEST_P(TransportTest, CancelStopsASleepingCommandPromptly) {
    BackgroundRun run(*transport_, target(), "echo ready; sleep 60");
    std::string seen;
@@ -216,6 +244,17 @@ TEST_P(TransportTest, CancelStopsASleepingCommandPromptly) {
    const RunOutcome after = transport_->run(target(), "echo again");
    EXPECT_EQ(after.status, DPP_OK) << after.message;
    EXPECT_EQ(after.out, "again\n");
+}
+
+TEST_P(TransportTest, CancelStopsALargeCommandPromptly) {
+   const std::string script = "echo ready; sleep 60\n# " + std::string(100 * 1024, '-') + "\n";
+   BackgroundRun run(*transport_, target(), script);
+   std::string seen;
+   ASSERT_TRUE(run.read_stdout_until("ready\n", seen, 30s)) << seen;
+   std::thread([this] { transport_->cancel(); }).join();
+   const RunOutcome outcome = run.wait(90s);
+   EXPECT_FALSE(outcome.hung) << "run() did not return after cancel()";
+   EXPECT_EQ(outcome.status, DPP_E_CANCELLED) << outcome.message;
 }
 
 TEST_P(TransportTest, KilledServerEndsTheRunWithAClearError) {
@@ -330,6 +369,26 @@ TEST_P(TransportTest, ConnectRetriesUntilThePortOpens) {
    EXPECT_EQ(run.out, "up\n");
    std::printf("[retry] %s: logged in %.2f s after the first attempt (the port opened after 1.5 s)\n",
                GetParam().transport.c_str(), took);
+}
+
+// Each new ssh of the system transport must find the caller's stdin untouched, also when the
+// script goes ahead of it on stdin.
+TEST_P(TransportTest, ConnectRetriesLeaveTheStdinOfALargeCommandWhole) {
+   sshd_->stop();
+   TargetSpec spec = target();
+   spec.connect_timeout_ms = 60'000;
+   std::thread opener([this] {
+      std::this_thread::sleep_for(1500ms);
+      sshd_->restart();
+   });
+   // Smaller than a pipe's buffer: it fits into the pipe before any ssh reads it.
+   const LargeCommand command = make_large_command(30 * 1024, true, 5);
+   const RunOutcome run = transport_->run(spec, command.script, command.input);
+   opener.join();
+   ASSERT_EQ(run.status, DPP_OK) << run.message;
+   EXPECT_EQ(run.exit_code, command.exit_code);
+   EXPECT_TRUE(run.out == command.expected)
+       << "output differs; got " << run.out.size() << " bytes, want " << command.expected.size();
 }
 
 // What a starting workspace looks like through Docker's or the runner's port forwarder: the

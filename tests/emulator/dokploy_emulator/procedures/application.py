@@ -53,10 +53,12 @@ def application_one(emu, inp: dict, call: Call):
 @mutation("application.update")
 def application_update(emu, inp: dict, call: Call):
     model = emu.model
+    failed = ApiError("BAD_REQUEST", "Error updating application")
     with model.lock:
-        app = _app(emu, inp["applicationId"])
-        update_service(model, app, inp, "applicationId",
-                       unknown_parent=ApiError("BAD_REQUEST", "Error updating application"))
+        app = model.applications.get(inp["applicationId"])
+        if app is None:
+            raise failed  # updateApplication() returned no row
+        update_service(model, app, inp, "applicationId", unknown_parent=failed)
         return True
 
 
@@ -65,7 +67,7 @@ def application_delete(emu, inp: dict, call: Call):
     model = emu.model
     with model.lock:
         app = _app(emu, inp["applicationId"])
-        result = views.application_one(model, app, call.features)
+        result = views.application_found(model, app, call.features)
         model.delete_application(app["applicationId"])
     # `docker service rm`: Swarm keeps named volumes, so remove_volumes=False.
     tear_down_service(emu, app["appName"], app["applicationId"], remove_volumes=False, log=log)
@@ -96,7 +98,7 @@ def _app_before_start_or_stop(emu, inp: dict, call: Call) -> tuple[dict, dict, O
     model = emu.model
     with model.lock:
         app = _app(emu, inp["applicationId"])
-        before = views.application_one(model, app, call.features)
+        before = views.application_found(model, app, call.features)
         return app, before, model.runtime.get(app["appName"])
 
 
@@ -149,7 +151,7 @@ def application_reload(emu, inp: dict, call: Call):
         spec = application_spec(model, app, call.features, emu.server_address)
         emu.queue._check_port_allocation(app["appName"], "application", [spec])
         with emu.gate.group(app["appName"]) as runner:
-            runner.up(spec)
+            runner.up(emu.queue.routed(spec))
     except (DeployError, RunnerError) as e:
         with model.lock:
             app["applicationStatus"] = "error"
@@ -161,7 +163,7 @@ def application_reload(emu, inp: dict, call: Call):
                 group=app["appName"], kind="application", service_id=app["applicationId"])
         runtime.keys, runtime.deployed, runtime.stopped = [spec.key], True, False
         runtime.ports = [(p.host_ip, p.published, p.protocol) for p in spec.ports]
-        runtime.specs = {spec.key: dataclasses.asdict(spec)}
+        runtime.specs = {spec.key: dataclasses.asdict(emu.queue.routed(spec))}
         app["applicationStatus"] = "done"
     return True
 

@@ -9,7 +9,7 @@ from workspace_runner.api import RunnerError
 from .. import views
 from ..errors import ApiError, not_found
 from ..model import Model, Runtime
-from . import Call, mutation, query
+from . import EMPTY, Call, mutation, query
 from ._services import new_service_values, tear_down_service, update_service
 
 log = logging.getLogger("dokploy_emulator.compose")
@@ -53,7 +53,9 @@ def compose_one(emu, inp: dict, call: Call):
 def compose_update(emu, inp: dict, call: Call):
     model = emu.model
     with model.lock:
-        comp = _compose(emu, inp["composeId"])
+        comp = model.compose.get(inp["composeId"])
+        if comp is None:
+            return EMPTY  # updateCompose() returns the row it updated: undefined for no row
         update_service(model, comp, inp, "composeId", unknown_parent=ApiError(
             "INTERNAL_SERVER_ERROR", 'insert or update on table "compose" violates foreign key constraint'))
         return views.compose_row(model, comp, call.features)
@@ -121,7 +123,7 @@ def compose_delete(emu, inp: dict, call: Call):
     model = emu.model
     with model.lock:
         comp = _compose(emu, inp["composeId"])
-        result = views.compose_one(model, comp, call.features)
+        result = views.compose_found(model, comp, call.features)
         model.delete_compose(comp["composeId"])
     # `docker compose down` (+ the project's volumes when deleteVolumes).
     tear_down_service(emu, comp["appName"], comp["composeId"],

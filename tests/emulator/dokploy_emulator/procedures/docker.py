@@ -26,8 +26,9 @@ def service_containers(emu, inp: dict, call: Call):
         state = emu.gate.runner.state(key)
         if state == "missing":
             continue
+        # Dokploy strips "Error: " from `Error: {{.Error}}`; with no error the trimmed "Error:" stays.
         task = {"containerId": _fake_id("task:" + key, 25), "name": f"{inp['appName']}.{index}",
-                "node": "dokploy", "error": ""}
+                "node": "dokploy", "error": "Error:"}
         if state == "running":
             task.update(state="running", currentState="Running 2 seconds ago")
         elif stopped:
@@ -60,6 +61,9 @@ def containers_by_app_name_match(emu, inp: dict, call: Call):
         state = emu.gate.runner.state(key)
         if state == "missing":
             continue
+        running = state == "running"
+        # services/docker.ts: `docker ps -a --format '... {{.State}} | Status: {{.Status}}'`
         containers.append({"containerId": _fake_id("container:" + key, 12), "name": key,
-                           "state": "running" if state == "running" else "exited"})
+                           "state": "running" if running else "exited",
+                           "status": "Up 2 seconds" if running else "Exited (0) 2 seconds ago"})
     return containers

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from .. import views
 from ..errors import ApiError, not_found
+from ..model import new_id, now_iso
 from . import Call, mutation, query
 
 SINCE = (0, 25, 0)
@@ -21,9 +22,23 @@ def environment_create(emu, inp: dict, call: Call):
         raise ApiError("BAD_REQUEST", "You cannot create a environment with the name 'production'")
     with emu.model.lock:
         if inp["projectId"] not in emu.model.projects:
-            raise not_found("Project")
+            raise _foreign_key_failure(inp)
         env = emu.model.create_environment(inp["projectId"], inp["name"], inp.get("description"))
         return views.environment_row(emu.model, env, call.features)
+
+
+def _foreign_key_failure(inp: dict) -> ApiError:
+    """Nothing looks the project up first: the insert fails on the foreign key and the router
+    wraps drizzle's error, which names the query and its parameters."""
+    params = [new_id(), inp["name"]] + ([inp["description"]] if "description" in inp else []) + \
+        [now_iso(), inp["projectId"]]
+    numbered = iter(f"${n}" for n in range(1, len(params) + 1))
+    values = [next(numbered), next(numbered), next(numbered) if "description" in inp else "default",
+              next(numbered), "default", next(numbered), "default"]
+    columns = '"environmentId", "name", "description", "createdAt", "env", "projectId", "isDefault"'
+    return ApiError("BAD_REQUEST", f'Error creating the environment: Failed query: insert into "environment" '
+                                   f'({columns}) values ({", ".join(values)}) returning {columns}\n'
+                                   f'params: {",".join(params)}')
 
 
 @query("environment.one", since=SINCE)

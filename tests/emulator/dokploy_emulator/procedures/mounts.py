@@ -30,9 +30,8 @@ def mounts_create(emu, inp: dict, call: Call):
             # The foreign key rejects the insert; createMount wraps the error.
             raise ApiError("BAD_REQUEST", "Error insert or update on table \"mount\" violates foreign key constraint")
         # Without serviceType the row is stored with the column default and no service id:
-        # an orphan that no deploy ever applies.
-        emu.model.create_mount(inp)
-        return True
+        # an orphan that no deploy ever applies. The answer is the inserted row.
+        return views.mount_row(emu.model.create_mount(inp))
 
 
 @mutation("mounts.remove")

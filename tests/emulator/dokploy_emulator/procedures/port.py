@@ -21,8 +21,7 @@ def port_create(emu, inp: dict, call: Call):
     with emu.model.lock:
         if inp["applicationId"] not in emu.model.applications:
             raise ApiError("BAD_REQUEST", "Error input: Inserting port")  # foreign key failure
-        emu.model.create_port(_normalise(inp))
-        return True
+        return views.port_row(emu.model.create_port(_normalise(inp)), call.features)  # the inserted row
 
 
 @query("port.one")

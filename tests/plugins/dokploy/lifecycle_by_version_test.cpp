@@ -195,6 +195,11 @@ TEST_P(Lifecycle, WorkspaceGoesThroughEveryVerbAndLeavesNothingBehind) {
    ASSERT_TRUE(result.ok()) << result.message;
    EXPECT_EQ(total(counts), 1);
 
+   // The host names the plugin before each of its lines: the plugin does not name itself.
+   ASSERT_FALSE(host.logs().empty());
+   for (const LogLine& line : host.logs()) EXPECT_FALSE(line.text.starts_with("dokploy:")) << line.text;
+
+   host.clear_logs();
    counts = measured(emulator(), "delete", [&] { result = backend.remove(spec.machine_id); });
    ASSERT_TRUE(result.ok()) << result.message;
    EXPECT_EQ(total(counts), 1);
@@ -202,6 +207,26 @@ TEST_P(Lifecycle, WorkspaceGoesThroughEveryVerbAndLeavesNothingBehind) {
       const auto deletes = emulator().api_requests("compose.delete");
       ASSERT_EQ(deletes.size(), 1u);
       EXPECT_EQ(deletes[0]["body"].value("deleteVolumes", false), true);
+   }
+   // One line says what went and what stays: Docker Compose removes the project's volumes;
+   // an application's stay on the server (Dokploy's application.delete is `docker service rm`).
+   const std::string service = "devpod-" + spec.machine_id + " (ssh " + std::to_string(port) + ")";
+   const std::string home = app_name + "_home", docker = app_name + "_docker";
+   std::vector<LogLine> said;
+   for (const LogLine& line : host.logs())
+      if (line.level >= DPP_LOG_INFO) said.push_back(line);
+   ASSERT_EQ(said.size(), 1u) << host.log_text();
+   if (compose) {
+      EXPECT_EQ(emulator().volumes(), nlohmann::json::array());
+      EXPECT_EQ(said[0].level, DPP_LOG_INFO);
+      EXPECT_EQ(said[0].text, "deleted " + service + " and its volumes " + home + ", " + docker);
+   } else {
+      EXPECT_EQ(emulator().volumes(), nlohmann::json::array({docker, home}));
+      EXPECT_EQ(said[0].level, DPP_LOG_WARN);
+      EXPECT_EQ(said[0].text, "deleted " + service + ", but not its volumes " + home + ", " + docker +
+                                  ": Dokploy leaves an application's named volumes to Docker; on the "
+                                  "server, `docker volume rm " +
+                                  home + " " + docker + "`");
    }
    EXPECT_TRUE(our_services(emulator()).empty());
    EXPECT_TRUE(host.state().empty()) << "the machine state still holds the service";

@@ -1,6 +1,6 @@
-// Every rule DevPod applies to a provider.yaml (shared/reference/devpod-contract.md and
-// loft-sh/devpod pkg/provider/parse.go), plus the project's own: the file and the options the
-// host and plugins declare agree. Checked on the committed file and on every generated variant.
+// Every rule DevPod applies to a provider.yaml (loft-sh/devpod pkg/provider/parse.go; docs/devpod.md,
+// "Supported DevPod versions"), plus the project's own: the file and the options the host and
+// plugins declare agree. Checked on the committed file and on every generated variant.
 #include <gtest/gtest.h>
 #include <re2/re2.h>
 #include <yaml-cpp/yaml.h>

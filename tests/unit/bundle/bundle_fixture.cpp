@@ -6,9 +6,7 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <random>
-#include <sstream>
 
 #include "bundle/bundle_writer.hpp"
 
@@ -19,18 +17,6 @@ std::string random_bytes(std::size_t size) {
    std::string bytes(size, '\0');
    for (auto& byte : bytes) byte = static_cast<char>(random());
    return bytes;
-}
-
-std::string read_file(const std::string& path) {
-   std::ifstream in(path, std::ios::binary);
-   std::ostringstream content;
-   content << in.rdbuf();
-   return content.str();
-}
-
-void write_file(const std::string& path, const std::string& content) {
-   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-   out << content;
 }
 
 }  // namespace dpp::test

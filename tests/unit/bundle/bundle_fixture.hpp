@@ -1,5 +1,5 @@
 // Small bundles made on the fly for the core/bundle tests: a stand-in host file plus the given
-// files, packed with the real writer; and the file helpers those tests share.
+// files, packed with the real writer; and the random content those tests pack.
 #pragma once
 
 #include <fcntl.h>
@@ -9,13 +9,12 @@
 #include <string>
 
 #include "bundle/bundle_format.hpp"
+#include "support/file_contents.hpp"
 #include "support/temp_dir.hpp"
 
 namespace dpp::test {
 
 std::string random_bytes(std::size_t size);
-std::string read_file(const std::string& path);
-void write_file(const std::string& path, const std::string& content);
 
 }  // namespace dpp::test
 

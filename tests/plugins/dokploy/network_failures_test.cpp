@@ -75,10 +75,11 @@ TEST_F(Failures, KeepFailedLeavesTheFailedServiceForInspection) {
    BackendUnderTest backend(host, options());
    const CallResult result = backend.create(spec);
    EXPECT_EQ(result.status, DPP_E_REMOTE);
+   DPP_EXPECT_CONTAINS(result.message, "exec format error");
    EXPECT_EQ(our_services(emulator()).size(), 1u);
    const CallResult status = backend.status(spec.machine_id);
    EXPECT_EQ(status.info.state, DPP_WORKSPACE_FAILED) << "a failed deploy is FAILED, never NOT_FOUND";
-   DPP_EXPECT_CONTAINS(std::string(status.info.detail), "exec format error");
+   DPP_EXPECT_CONTAINS(std::string(status.info.detail), "is error");
    EXPECT_TRUE(backend.remove(spec.machine_id).ok());
    EXPECT_TRUE(our_services(emulator()).empty());
 }
@@ -192,6 +193,49 @@ TEST_F(Failures, CancellationDuringCreateRemovesWhatItMade) {
    EXPECT_EQ(result.status, DPP_E_CANCELLED) << result.message;
    EXPECT_TRUE(our_services(emulator()).empty());
    EXPECT_TRUE(host.state().empty());
+}
+
+TEST_F(Failures, AFaultAtAnyDomainRequestLeavesNoServiceAndNoDomain) {
+   const std::map<std::string, std::string> shared = {{"DOKPLOY_EXPOSE_PORTS", "3000:web,8080:api"},
+                                                      {"DOKPLOY_HTTP_RETRIES", "1"}};
+   struct Fault {
+      std::string procedure;
+      int nth;
+      nlohmann::json action;
+   };
+   const std::vector<Fault> faults = {
+       {"domain.generateDomain", 1, {{"status", 403}}}, {"domain.generateDomain", 2, {{"status", 500}}},
+       {"domain.create", 1, {{"status", 400}}},         {"domain.create", 2, {{"status", 500}}},
+       {"domain.create", 2, {{"drop", true}}},
+   };
+   int run = 0;
+   for (const Fault& fault : faults) {
+      SCOPED_TRACE(fault.procedure + " #" + std::to_string(fault.nth) + ": " + fault.action.dump());
+      emulator().reset();
+      // "always" from the nth call on: the retries that could converge meet the fault too.
+      emulator().add_fault({{"procedure", fault.procedure},
+                            {"match", "nth"},
+                            {"nth", fault.nth},
+                            {"times", 100},
+                            {"action", fault.action}});
+      const CallResult result = create_with(shared, host_like_spec("domfault" + std::to_string(++run)));
+      EXPECT_FALSE(result.ok());
+      DPP_EXPECT_CONTAINS(result.message, fault.procedure);
+      EXPECT_TRUE(our_services(emulator()).empty());
+      EXPECT_TRUE(emulator().domains().empty()) << emulator().state()["domains"].dump();
+   }
+}
+
+TEST_F(Failures, ADomainCreateWhoseAnswerIsLostMakesNoDuplicate) {
+   // Dokploy makes the domain 1.2 s later; the provider gave up on the answer after 0.3 s.
+   emulator().add_fault({{"procedure", "domain.create"}, {"nth", 1}, {"action", {{"delay_ms", 1200}}}});
+   const CallResult result = create_with({{"DOKPLOY_EXPOSE_PORTS", "3000:web,8080:api"},
+                                          {"DOKPLOY_EXPOSE_DOMAIN", "dev.test"},
+                                          {"DOKPLOY_HTTP_TIMEOUT", "300"}},
+                                         host_like_spec("domlate"));
+   ASSERT_TRUE(result.ok()) << result.message;
+   DPP_EXPECT_CONTAINS(last_log_, "reading the domains of");
+   EXPECT_EQ(emulator().domains().size(), 2u) << emulator().state()["domains"].dump();
 }
 
 TEST_F(Failures, SshThatNeverAnswersTimesOutWithTheReason) {
