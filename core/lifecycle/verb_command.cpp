@@ -53,7 +53,7 @@ Endpoint endpoint_from_backend(Session& session) {
 // wrote was never created from here: say so rather than what the auth plugin misses.
 void prepare_credentials(Session& session, const MachineState& state) {
    try {
-      session.auth().prepare(state.folder(), /*create_missing=*/false);
+      session.auth().prepare(/*create_missing=*/false);
    } catch (const ProviderError& e) {
       if (state.existed() || e.exit_code() == kExitCancelled) throw;
       throw TransportError(never_created_message(state));

@@ -34,8 +34,8 @@ const char* state_name(int32_t state) {
 // check_machine reports why).
 std::string pinned_host_key(Session& session) {
    try {
-      const MachineState& state = session.machine();
-      session.auth().prepare(state.folder(), false);
+      session.machine();  // throws when the state is unusable
+      session.auth().prepare(false);
       const char* key = session.auth().workspace_auth().host_public_key;
       return key ? key : "";
    } catch (const ProviderError&) {
@@ -95,7 +95,7 @@ std::optional<dpp_workspace_info> check_workspace_runs(Session& session, const M
 std::optional<dpp_workspace_auth> check_credentials(Session& session, const MachineState& state,
                                                     CheckPrinter& printer) {
    try {
-      session.auth().prepare(state.folder(), false);
+      session.auth().prepare(false);
       const dpp_workspace_auth auth = session.auth().workspace_auth();
       printer.report("credentials", DPP_CHECK_PASS, "found in " + state.folder(), "");
       return auth;

@@ -81,8 +81,8 @@ Endpoint adopt_created(Session& session, const dpp_workspace_info& info, const d
 
 // Loads everything a create/start needs: lock first, then credentials, endpoint checks.
 dpp_workspace_auth prepare_machine(Session& session, bool create_credentials) {
-   MachineState& state = session.machine();
-   session.auth().prepare(state.folder(), create_credentials);
+   session.machine();  // the auth plugin reads the machine's folder through the host
+   session.auth().prepare(create_credentials);
    dpp_workspace_auth auth = session.auth().workspace_auth();
    offer_endpoint_checks(session, auth.host_public_key);
    return auth;

@@ -164,7 +164,8 @@ ParsedValue parse_url(std::string_view raw) {
       host = host.substr(1, close - 1);
       if (!after.empty()) {
          // At most 5 digits, as below: stoi would throw on a longer run of digits.
-         if (after.front() != ':' || !all_digits(after.substr(1)) || after.size() > 6) return bad("has a bad port");
+         if (after.front() != ':' || !all_digits(after.substr(1)) || after.size() > 6)
+            return bad("has a bad port");
          int port = std::stoi(std::string(after.substr(1)));
          if (port < 1 || port > 65535) return bad("has a port outside 1-65535");
       }
@@ -182,21 +183,14 @@ ParsedValue parse_url(std::string_view raw) {
    return ok(canonical);
 }
 
-ParsedValue parse_port_range(std::string_view raw) {
-   const auto dash = raw.find('-');
-   std::string_view low_text = raw.substr(0, dash);
-   std::string_view high_text = dash == std::string_view::npos ? raw : raw.substr(dash + 1);
-   low_text = trim(low_text);
-   high_text = trim(high_text);
-   if (!all_digits(low_text) || !all_digits(high_text) || low_text.size() > 5 || high_text.size() > 5)
-      return bad("is not a port range");
-   const int low = std::stoi(std::string(low_text));
-   const int high = std::stoi(std::string(high_text));
-   if (low < 1 || high > 65535 || low > 65535 || high < 1) return bad("has a port outside 1-65535");
-   if (low > high)
-      return bad("is reversed: the first port (" + std::to_string(low) + ") is greater than the last (" +
-                 std::to_string(high) + ")");
-   return ok(std::to_string(low) + "-" + std::to_string(high));
+ParsedValue parse_port(std::string_view raw) {
+   std::string_view digits = raw;
+   while (digits.size() > 1 && digits.front() == '0') digits.remove_prefix(1);
+   if (!all_digits(digits)) return bad("is not a port number");
+   if (digits.size() > 5) return bad("is outside 1-65535");
+   const int port = std::stoi(std::string(digits));
+   if (port < 1 || port > 65535) return bad("is outside 1-65535");
+   return ok(std::to_string(port));
 }
 
 ParsedValue parse_enum(const OptionSpec& spec, std::string_view raw) {
@@ -266,7 +260,7 @@ ParsedValue parse_option_value(const OptionSpec& spec, std::string_view raw) {
       case DPP_OPTION_DURATION: return parse_duration(value);
       case DPP_OPTION_SIZE: return parse_size(value);
       case DPP_OPTION_URL: return parse_url(value);
-      case DPP_OPTION_PORT_RANGE: return parse_port_range(value);
+      case DPP_OPTION_PORT: return parse_port(value);
       case DPP_OPTION_ENUM: return parse_enum(spec, value);
       case DPP_OPTION_HOST: return parse_host(value);
       case DPP_OPTION_PATH:
@@ -283,7 +277,7 @@ std::string option_type_name(int32_t type) {
       case DPP_OPTION_DURATION: return "duration";
       case DPP_OPTION_SIZE: return "size";
       case DPP_OPTION_URL: return "url";
-      case DPP_OPTION_PORT_RANGE: return "port range";
+      case DPP_OPTION_PORT: return "port";
       case DPP_OPTION_ENUM: return "enum";
       case DPP_OPTION_PATH: return "path";
       case DPP_OPTION_HOST: return "host";
@@ -299,7 +293,7 @@ std::string option_type_expectation(const OptionSpec& spec) {
       case DPP_OPTION_DURATION: return "a duration such as 90s, 10m or 1h30m";
       case DPP_OPTION_SIZE: return "a size such as 512m, 4g or 4GiB";
       case DPP_OPTION_URL: return "an http:// or https:// URL such as https://server.example.com";
-      case DPP_OPTION_PORT_RANGE: return "a port range such as 2222-2299";
+      case DPP_OPTION_PORT: return "a TCP port from 1 to 65535";
       case DPP_OPTION_ENUM: {
          std::string values;
          for (const auto& value : spec.enum_values) values += (values.empty() ? "" : ", ") + value;

@@ -36,7 +36,7 @@ struct ParsedValue {
 // The problem text never repeats a value: the caller decides whether it may be shown.
 ParsedValue parse_option_value(const OptionSpec& spec, std::string_view raw);
 
-// The type's name for people ("duration", "port range").
+// The type's name for people ("duration", "port").
 std::string option_type_name(int32_t type);
 
 // What a value of the type looks like, for error messages ("a duration such as 90s or 10m").

@@ -1,8 +1,12 @@
 // Implements the dpp_host table for plugins.
 #include "plugins/host_services.hpp"
 
+#include <dpp/cpp/startup_retry.hpp>
+
 #include <algorithm>
+#include <chrono>
 #include <cstring>
+#include <thread>
 
 #include "errors.hpp"
 #include "logging/logging.hpp"
@@ -67,6 +71,60 @@ bool is_machine_file_name(const char* name) {
    return true;
 }
 
+// What wait_for_endpoint retries: nothing usable answers yet, but a starting server might.
+bool worth_waiting_for(dpp_status status) {
+   return status == DPP_E_CONNECT || status == DPP_E_TIMEOUT || status == DPP_E_PROTOCOL ||
+          status == DPP_E_CONNECTION_LOST;
+}
+
+// Sleeps until `until`, checking the user's stop request at least every 100 ms.
+bool sleep_unless_cancelled(std::chrono::steady_clock::time_point until) {
+   while (std::chrono::steady_clock::now() < until) {
+      if (HostServices::cancel_requested()) return false;
+      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+          until - std::chrono::steady_clock::now(), std::chrono::milliseconds(100)));
+   }
+   return !HostServices::cancel_requested();
+}
+
+// Hands a failure's detail to the plugin's error record. A record without struct_size cannot
+// take it (dpp_error_set would drop it in silence): the host then says so, with the message.
+dpp_status deliver(const std::string& plugin_id, dpp_status status, const dpp_error& detail,
+                   dpp_error* error) noexcept {
+   if (status == DPP_OK || !error) return status;
+   if (error->struct_size >= sizeof(dpp_error)) return dpp_error_set(error, status, detail.message);
+   try {
+      core::log().warn(
+          "{}: the dpp_error it passed has struct_size {} instead of {}, so it gets no message; "
+          "initialise it with DPP_ERROR_INIT. The message: {}",
+          plugin_id, error->struct_size, sizeof(dpp_error), sanitize_log_text(detail.message));
+   } catch (...) {
+   }
+   return status;
+}
+
+// Runs the body of one fallible table function: every exception becomes DPP_E_INTERNAL (the ABI
+// is C), and the detail reaches the plugin through deliver().
+template <typename Body>
+dpp_status serve(const std::string& plugin_id, dpp_error* error, Body&& body) noexcept {
+   dpp_error detail{};
+   detail.struct_size = sizeof detail;
+   dpp_status status;
+   try {
+      status = body(&detail);
+   } catch (const std::exception& e) {
+      status = dpp_error_set(&detail, DPP_E_INTERNAL, e.what());
+   } catch (...) {
+      status = dpp_error_set(&detail, DPP_E_INTERNAL, "internal error in the host");
+   }
+   return deliver(plugin_id, status, detail, error);
+}
+
+std::string endpoint_name(const std::string& host, uint16_t port) {
+   const bool ipv6 = host.find(':') != std::string::npos;
+   return (ipv6 ? "[" + host + "]" : host) + ":" + std::to_string(port);
+}
+
 }  // namespace
 
 HostServices::HostServices() = default;
@@ -94,6 +152,7 @@ const dpp_host* HostServices::for_plugin(const std::string& plugin_id) {
       t.check_endpoint = &HostServices::check_endpoint;
       t.write_machine_file = &HostServices::write_machine_file;
       t.read_machine_file = &HostServices::read_machine_file;
+      t.wait_for_endpoint = &HostServices::wait_for_endpoint;
    }
    return &slot->table;
 }
@@ -157,36 +216,36 @@ const char* HostServices::machine_folder(const dpp_host* host) noexcept {
 }
 
 dpp_status HostServices::state_get(const dpp_host* host, const char* key, char* buffer, std::size_t capacity,
-                                   std::size_t* needed) noexcept {
-   try {
-      return state_get_unguarded(host, key, buffer, capacity, needed);
-   } catch (...) {
-      return DPP_E_INTERNAL;
-   }
+                                   std::size_t* needed, dpp_error* error) noexcept {
+   return serve(context(host).plugin_id, error, [&](dpp_error* detail) {
+      return state_get_unguarded(host, key, buffer, capacity, needed, detail);
+   });
 }
 
 dpp_status HostServices::state_get_unguarded(const dpp_host* host, const char* key, char* buffer,
-                                             std::size_t capacity, std::size_t* needed) {
+                                             std::size_t capacity, std::size_t* needed, dpp_error* error) {
    const PluginHost& ctx = context(host);
-   if (!ctx.owner->machine_) return DPP_E_UNSUPPORTED;
-   if (!is_state_key(key)) return DPP_E_INVALID_ARGUMENT;
+   if (!ctx.owner->machine_) return dpp_error_set(error, DPP_E_UNSUPPORTED, "no machine in this invocation");
+   if (!is_state_key(key))
+      return dpp_error_set(error, DPP_E_INVALID_ARGUMENT, "state keys are [a-z0-9_.-]{1,64}");
    auto value = ctx.owner->machine_->plugin_value(ctx.plugin_id, key);
-   if (!value) return DPP_E_NOT_FOUND;
+   if (!value)
+      return dpp_error_set(error, DPP_E_NOT_FOUND,
+                           ("the machine state has no '" + std::string(key) + "'").c_str());
    if (needed) *needed = value->size() + 1;
-   if (!buffer || capacity < value->size() + 1) return DPP_E_BUFFER_TOO_SMALL;
+   if (!buffer || capacity < value->size() + 1)
+      return dpp_error_set(
+          error, DPP_E_BUFFER_TOO_SMALL,
+          ("the value of '" + std::string(key) + "' needs " + std::to_string(value->size() + 1) + " bytes")
+              .c_str());
    std::memcpy(buffer, value->c_str(), value->size() + 1);
    return DPP_OK;
 }
 
 dpp_status HostServices::state_set(const dpp_host* host, const char* key, const char* value,
                                    dpp_error* error) noexcept {
-   try {
-      return state_set_unguarded(host, key, value, error);
-   } catch (const std::exception& e) {
-      return dpp_error_set(error, DPP_E_INTERNAL, e.what());
-   } catch (...) {
-      return dpp_error_set(error, DPP_E_INTERNAL, "internal error in the host");
-   }
+   return serve(context(host).plugin_id, error,
+                [&](dpp_error* detail) { return state_set_unguarded(host, key, value, detail); });
 }
 
 dpp_status HostServices::state_set_unguarded(const dpp_host* host, const char* key, const char* value,
@@ -219,13 +278,9 @@ dpp_status HostServices::state_set_unguarded(const dpp_host* host, const char* k
 
 dpp_status HostServices::write_machine_file(const dpp_host* host, const char* name, const void* data,
                                             std::size_t size, dpp_error* error) noexcept {
-   try {
-      return write_machine_file_unguarded(host, name, data, size, error);
-   } catch (const std::exception& e) {
-      return dpp_error_set(error, DPP_E_INTERNAL, e.what());
-   } catch (...) {
-      return dpp_error_set(error, DPP_E_INTERNAL, "internal error in the host");
-   }
+   return serve(context(host).plugin_id, error, [&](dpp_error* detail) {
+      return write_machine_file_unguarded(host, name, data, size, detail);
+   });
 }
 
 dpp_status HostServices::write_machine_file_unguarded(const dpp_host* host, const char* name,
@@ -249,13 +304,9 @@ dpp_status HostServices::write_machine_file_unguarded(const dpp_host* host, cons
 dpp_status HostServices::read_machine_file(const dpp_host* host, const char* name, void* buffer,
                                            std::size_t capacity, std::size_t* size,
                                            dpp_error* error) noexcept {
-   try {
-      return read_machine_file_unguarded(host, name, buffer, capacity, size, error);
-   } catch (const std::exception& e) {
-      return dpp_error_set(error, DPP_E_INTERNAL, e.what());
-   } catch (...) {
-      return dpp_error_set(error, DPP_E_INTERNAL, "internal error in the host");
-   }
+   return serve(context(host).plugin_id, error, [&](dpp_error* detail) {
+      return read_machine_file_unguarded(host, name, buffer, capacity, size, detail);
+   });
 }
 
 dpp_status HostServices::read_machine_file_unguarded(const dpp_host* host, const char* name, void* buffer,
@@ -281,13 +332,9 @@ dpp_status HostServices::read_machine_file_unguarded(const dpp_host* host, const
 dpp_status HostServices::check_endpoint(const dpp_host* host, const char* hostname, uint16_t port,
                                         const char* expected_host_key, uint32_t timeout_ms,
                                         dpp_error* error) noexcept {
-   try {
-      return check_endpoint_unguarded(host, hostname, port, expected_host_key, timeout_ms, error);
-   } catch (const std::exception& e) {
-      return dpp_error_set(error, DPP_E_INTERNAL, e.what());
-   } catch (...) {
-      return dpp_error_set(error, DPP_E_INTERNAL, "internal error in the host");
-   }
+   return serve(context(host).plugin_id, error, [&](dpp_error* detail) {
+      return check_endpoint_unguarded(host, hostname, port, expected_host_key, timeout_ms, detail);
+   });
 }
 
 dpp_status HostServices::check_endpoint_unguarded(const dpp_host* host, const char* hostname, uint16_t port,
@@ -303,6 +350,37 @@ dpp_status HostServices::check_endpoint_unguarded(const dpp_host* host, const ch
        ctx.owner->checker_(hostname, port, expected_host_key ? expected_host_key : "", timeout_ms, message);
    if (status != DPP_OK) dpp_error_set(error, status, message.c_str());
    return status;
+}
+
+dpp_status HostServices::wait_for_endpoint(const dpp_host* host, const char* hostname, uint16_t port,
+                                           const char* expected_host_key, uint32_t timeout_ms,
+                                           dpp_error* error) noexcept {
+   return serve(context(host).plugin_id, error, [&](dpp_error* detail) {
+      return wait_for_endpoint_unguarded(host, hostname, port, expected_host_key, timeout_ms, detail);
+   });
+}
+
+dpp_status HostServices::wait_for_endpoint_unguarded(const dpp_host* host, const char* hostname,
+                                                     uint16_t port, const char* expected_host_key,
+                                                     uint32_t timeout_ms, dpp_error* error) {
+   using Clock = std::chrono::steady_clock;
+   const auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+   const std::string where = hostname ? endpoint_name(hostname, port) : "";
+   const auto attempt = [&]() -> std::optional<sdk::AttemptFailure> {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      dpp_error detail{};
+      detail.struct_size = sizeof detail;
+      const dpp_status status =
+          check_endpoint_unguarded(host, hostname, port, expected_host_key,
+                                   static_cast<uint32_t>(std::max<int64_t>(left.count(), 1)), &detail);
+      if (status == DPP_OK) return std::nullopt;
+      return sdk::AttemptFailure{status, detail.message, worth_waiting_for(status)};
+   };
+   const sdk::RetryHooks hooks{[](const std::string& line) { core::log().debug("{}", line); },
+                               &sleep_unless_cancelled};
+   const auto failure = sdk::retry_while_starting(where, deadline, attempt, hooks);
+   if (!failure) return DPP_OK;
+   return dpp_error_set(error, failure->status, failure->message.c_str());
 }
 
 }  // namespace dpp::core

@@ -49,7 +49,7 @@ class HostServices {
    static const char* machine_id(const dpp_host* host) noexcept;
    static const char* machine_folder(const dpp_host* host) noexcept;
    static dpp_status state_get(const dpp_host* host, const char* key, char* buffer, std::size_t capacity,
-                               std::size_t* needed) noexcept;
+                               std::size_t* needed, dpp_error* error) noexcept;
    static dpp_status state_set(const dpp_host* host, const char* key, const char* value,
                                dpp_error* error) noexcept;
    static dpp_status write_machine_file(const dpp_host* host, const char* name, const void* data,
@@ -59,9 +59,12 @@ class HostServices {
    static dpp_status check_endpoint(const dpp_host* host, const char* hostname, uint16_t port,
                                     const char* expected_host_key, uint32_t timeout_ms,
                                     dpp_error* error) noexcept;
+   static dpp_status wait_for_endpoint(const dpp_host* host, const char* hostname, uint16_t port,
+                                       const char* expected_host_key, uint32_t timeout_ms,
+                                       dpp_error* error) noexcept;
    // Their bodies, which may throw (the functions above turn that into a status).
    static dpp_status state_get_unguarded(const dpp_host* host, const char* key, char* buffer,
-                                         std::size_t capacity, std::size_t* needed);
+                                         std::size_t capacity, std::size_t* needed, dpp_error* error);
    static dpp_status state_set_unguarded(const dpp_host* host, const char* key, const char* value,
                                          dpp_error* error);
    static dpp_status write_machine_file_unguarded(const dpp_host* host, const char* name, const void* data,
@@ -71,6 +74,9 @@ class HostServices {
    static dpp_status check_endpoint_unguarded(const dpp_host* host, const char* hostname, uint16_t port,
                                               const char* expected_host_key, uint32_t timeout_ms,
                                               dpp_error* error);
+   static dpp_status wait_for_endpoint_unguarded(const dpp_host* host, const char* hostname, uint16_t port,
+                                                 const char* expected_host_key, uint32_t timeout_ms,
+                                                 dpp_error* error);
 
    std::map<std::string, std::unique_ptr<PluginHost>> hosts_;
    MachineState* machine_ = nullptr;

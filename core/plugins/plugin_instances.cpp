@@ -253,10 +253,10 @@ Auth::~Auth() {
    if (auth_) destroy_quietly(*plugin_, auth_, "auth");
 }
 
-void Auth::prepare(const std::string& machine_folder, bool create_missing) {
+void Auth::prepare(bool create_missing) {
    dpp_error error = make_error();
    const dpp_status status = guarded(*plugin_, "auth prepare", [&] {
-      return auth_->prepare(auth_, machine_folder.c_str(), create_missing ? DPP_AUTH_CREATE : 0, &error);
+      return auth_->prepare(auth_, create_missing ? DPP_AUTH_CREATE : 0, &error);
    });
    if (status != DPP_OK) throw_plugin_failure(*plugin_, "prepare credentials", status, error);
 }

@@ -57,7 +57,8 @@ class Auth {
    Auth& operator=(const Auth&) = delete;
 
    const PluginLibrary& plugin() const { return *plugin_; }
-   void prepare(const std::string& machine_folder, bool create_missing);
+   // Credentials of the machine set on the HostServices (its id and folder).
+   void prepare(bool create_missing);
    // Pointers inside stay valid until the next call or destruction.
    dpp_workspace_auth workspace_auth();
    dpp_credentials credentials();

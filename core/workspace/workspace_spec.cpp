@@ -15,12 +15,13 @@ WorkspaceSpec::WorkspaceSpec(const Configuration& config, const std::string& mac
    for (const auto& part : command_) command_pointers_.push_back(part.c_str());
 
    const bool docker = config.get_bool(kOptDockerInWorkspace);
-   env_.emplace_back(kEnvSshPort, std::to_string(kWorkspaceSshPort));
-   env_.emplace_back(kEnvSshUser, auth.user);
-   if (auth.authorized_key) env_.emplace_back(kEnvAuthorizedKey, auth.authorized_key);
-   if (auth.password_hash) env_.emplace_back(kEnvPasswordHash, auth.password_hash);
-   env_.emplace_back(kEnvHostKey, auth.host_private_key_base64);
-   env_.emplace_back(kEnvDockerd, docker ? "auto" : "off");
+   // The bootstrap environment, as backend.h names it (read by workspace-bootstrap.sh).
+   env_.emplace_back(DPP_ENV_SSH_PORT, std::to_string(kWorkspaceSshPort));
+   env_.emplace_back(DPP_ENV_SSH_USER, auth.user);
+   if (auth.authorized_key) env_.emplace_back(DPP_ENV_SSH_AUTHORIZED_KEY, auth.authorized_key);
+   if (auth.password_hash) env_.emplace_back(DPP_ENV_SSH_PASSWORD_HASH, auth.password_hash);
+   env_.emplace_back(DPP_ENV_SSH_HOST_KEY, auth.host_private_key_base64);
+   env_.emplace_back(DPP_ENV_DOCKERD, docker ? "auto" : "off");
    for (const auto& [name, value] : env_) env_items_.push_back({name.c_str(), value.c_str()});
 
    if (config.get_bool(kOptPersistentVolumes)) {

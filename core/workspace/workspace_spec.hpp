@@ -12,14 +12,6 @@
 
 namespace dpp::core {
 
-// Names of the environment the bootstrap reads (see workspace-bootstrap.sh).
-inline constexpr const char* kEnvSshPort = "DPP_SSH_PORT";
-inline constexpr const char* kEnvSshUser = "DPP_SSH_USER";
-inline constexpr const char* kEnvAuthorizedKey = "DPP_SSH_AUTHORIZED_KEY";
-inline constexpr const char* kEnvPasswordHash = "DPP_SSH_PASSWORD_HASH";
-inline constexpr const char* kEnvHostKey = "DPP_SSH_HOST_KEY";
-inline constexpr const char* kEnvDockerd = "DPP_DOCKERD";
-
 // The port sshd listens on inside the workspace (not 22: a container on the host's network
 // must not collide with the server's own sshd).
 inline constexpr uint16_t kWorkspaceSshPort = 2222;

@@ -16,7 +16,7 @@ class KeyAuth final : public sdk::Auth {
  public:
    KeyAuth(sdk::Host host, const sdk::Options& options) : host_(host), user_(plugins::login_user(options)) {}
 
-   void prepare(const std::string&, bool create) override {
+   void prepare(bool create) override {
       const std::string machine = host_.machine_id();
       host_key_ = plugins::machine_key_pair(host_, plugins::kWorkspaceHostKeyFile,
                                             "dokploy-provider-workspace-" + machine, create);

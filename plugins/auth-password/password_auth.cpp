@@ -33,7 +33,7 @@ class PasswordAuth final : public sdk::Auth {
    PasswordAuth(sdk::Host host, const sdk::Options& options)
        : host_(host), user_(plugins::login_user(options)) {}
 
-   void prepare(const std::string&, bool create) override {
+   void prepare(bool create) override {
       host_key_ = plugins::machine_key_pair(host_, plugins::kWorkspaceHostKeyFile,
                                             "dokploy-provider-workspace-" + host_.machine_id(), create);
       std::optional<std::string> password = host_.read_machine_file(kPasswordFile);

@@ -11,8 +11,9 @@ inline constexpr const char* kOptSshUser = "DOKPLOY_SSH_USER";
 // The option's declaration, shared by the auth plugins.
 constexpr dpp_option_desc login_user_option() {
    return sdk::option(kOptSshUser,
-                      "Login user created in the workspace for SSH (never root); DevPod's agent runs as it.",
-                      "devpod", DPP_OPTION_STRING, 0, nullptr, "ssh");
+                      "Login user created in the workspace for SSH (never root); DevPod's agent runs as it.")
+       .defaults_to("devpod")
+       .in_group("ssh");
 }
 
 // The configured user, checked: a plain POSIX user name, not root.

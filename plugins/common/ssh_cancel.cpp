@@ -54,4 +54,11 @@ bool ssh_sleep_until(std::chrono::steady_clock::time_point until, const SshCance
    return false;
 }
 
+sdk::RetryHooks ssh_retry_hooks(const SshCanceller& canceller, const sdk::Host& host) {
+   return {[&host](const std::string& line) { host.debug(line); },
+           [&canceller, &host](std::chrono::steady_clock::time_point until) {
+              return ssh_sleep_until(until, canceller, host);
+           }};
+}
+
 }  // namespace dpp::plugins

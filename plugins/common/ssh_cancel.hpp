@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <dpp/cpp/startup_retry.hpp>
 
 namespace dpp::sdk {
 class Host;
@@ -38,5 +39,10 @@ bool ssh_stop_requested(const SshCanceller& canceller, const sdk::Host& host);
 // the host's polling rule).
 bool ssh_sleep_until(std::chrono::steady_clock::time_point until, const SshCanceller& canceller,
                      const sdk::Host& host);
+
+// The hooks with which a transport waits for a starting workspace (sdk::retry_while_starting):
+// debug lines to the host's log, sleeps that end early on a stop request. Both referenced
+// objects must outlive the hooks.
+sdk::RetryHooks ssh_retry_hooks(const SshCanceller& canceller, const sdk::Host& host);
 
 }  // namespace dpp::plugins

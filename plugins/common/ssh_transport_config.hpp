@@ -16,8 +16,10 @@ inline constexpr const char* kOptSshKeepalive = "DOKPLOY_SSH_KEEPALIVE";
 constexpr dpp_option_desc keepalive_option() {
    return sdk::option(kOptSshKeepalive,
                       "Interval of SSH keepalives; a workspace that answers none of 3 in a row (4 intervals "
-                      "of silence) is reported as lost. 0 turns them off.",
-                      "15s", DPP_OPTION_DURATION, 0, nullptr, "ssh");
+                      "of silence) is reported as lost. 0 turns them off.")
+       .of_type(DPP_OPTION_DURATION)
+       .defaults_to("15s")
+       .in_group("ssh");
 }
 
 // How many unanswered keepalives end a session (OpenSSH's ServerAliveCountMax).

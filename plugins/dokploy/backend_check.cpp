@@ -95,6 +95,19 @@ void report_ssh_endpoint(CheckReport& report, const Settings& settings,
                                    std::to_string(settings.port_high));
 }
 
+// One key exchange with hostname:port through the host's transport: DPP_OK, or the status and
+// the reason of what answered instead.
+dpp_status probe_endpoint_once(const dpp::sdk::Host& host, const std::string& hostname, uint16_t port,
+                               std::string& reason) {
+   try {
+      host.check_endpoint(hostname, port, "", 5000);
+      return DPP_OK;
+   } catch (const Error& e) {
+      reason = e.what();
+      return e.status();
+   }
+}
+
 }  // namespace
 
 void DokployBackend::check(CheckReport& report) {
@@ -280,7 +293,7 @@ void DokployBackend::check_publishing(CheckReport& report) {
    }
    std::string reason;
    for (int probe = 1;; ++probe) {
-      const dpp_status status = host_.check_endpoint(ssh_host, parsed->port, "", 5000, &reason);
+      const dpp_status status = probe_endpoint_once(host_, ssh_host, parsed->port, reason);
       if (status == DPP_OK || status == DPP_E_HOST_KEY_MISMATCH) {
          report.pass(name, view->name + "'s SSH port " + where + " is forwarded by Swarm's routing mesh");
          return;

@@ -189,7 +189,13 @@ std::optional<EndpointResult> DeployMonitor::probe_endpoint(const std::string& h
       timeout = static_cast<uint32_t>(std::clamp<int64_t>(left, 200, 5000));
    }
    reason.clear();
-   const dpp_status status = host.check_endpoint(host_name, port, "", timeout, &reason);
+   dpp_status status = DPP_OK;
+   try {
+      host.check_endpoint(host_name, port, "", timeout);
+   } catch (const Error& e) {
+      status = e.status();
+      reason = e.what();
+   }
    switch (status) {
       case DPP_OK: return EndpointResult::answers;
       case DPP_E_HOST_KEY_MISMATCH: return EndpointResult::other_host_key;

@@ -2,7 +2,6 @@
 #include "plugin_options.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <charconv>
 
@@ -12,81 +11,109 @@ namespace {
 using dpp::sdk::Error;
 using dpp::sdk::option;
 
-constexpr std::array kOptions = {
-    option(kOptServerUrl, "URL of the Dokploy server, e.g. https://dokploy.example.com.", nullptr,
-           DPP_OPTION_URL, DPP_OPTION_REQUIRED, nullptr, "connection"),
+constexpr dpp_option_desc kOptions[] = {
+    option(kOptServerUrl, "URL of the Dokploy server, e.g. https://dokploy.example.com.")
+        .of_type(DPP_OPTION_URL)
+        .required()
+        .in_group("connection"),
     option(kOptApiToken,
            "Dokploy API key (Settings > Profile > API/CLI), sent as the x-api-key header and never "
-           "stored in a workspace.",
-           nullptr, DPP_OPTION_STRING, DPP_OPTION_REQUIRED | DPP_OPTION_SECRET, nullptr, "connection"),
-    option(kOptProjectName, "Dokploy project that holds the workspaces; created when missing.",
-           "devpod-workspaces", DPP_OPTION_STRING, 0, nullptr, "workspace"),
+           "stored in a workspace.")
+        .required()
+        .secret()
+        .in_group("connection"),
+    option(kOptProjectName, "Dokploy project that holds the workspaces; created when missing.")
+        .defaults_to("devpod-workspaces")
+        .in_group("workspace"),
     option(kOptEnvironmentName,
            "Environment of the project (Dokploy v0.25 and later); unset: the project's default "
-           "environment. Created when missing.",
-           nullptr, DPP_OPTION_STRING, 0, nullptr, "workspace"),
+           "environment. Created when missing.")
+        .in_group("workspace"),
     option(kOptServerId,
            "Id of a remote Dokploy server to deploy on; its IP address becomes the SSH host. "
-           "Unset: the Dokploy host itself.",
-           nullptr, DPP_OPTION_STRING, 0, nullptr, "workspace"),
+           "Unset: the Dokploy host itself.")
+        .in_group("workspace"),
     option(kOptServiceType,
            "compose: a Docker Compose service (privileged, Docker-in-Docker works); application: a "
-           "Swarm service (no privileged containers, so no Docker inside).",
-           "compose", DPP_OPTION_ENUM, 0, "compose|application", "workspace"),
+           "Swarm service (no privileged containers, so no Docker inside).")
+        .one_of("compose|application")
+        .defaults_to("compose")
+        .in_group("workspace"),
     option(kOptDockerPrivileges,
            "How a compose workspace with Docker inside gets its privileges: privileged (a privileged "
            "container); capabilities (the capabilities, unconfined profiles and host cgroups dockerd "
            "needs, for servers that refuse privileged containers; no safer than privileged); sysbox "
-           "(Sysbox's sysbox-runc runtime, which the server must have: the safe way).",
-           "privileged", DPP_OPTION_ENUM, 0, "privileged|capabilities|sysbox", "workspace"),
+           "(Sysbox's sysbox-runc runtime, which the server must have: the safe way).")
+        .one_of("privileged|capabilities|sysbox")
+        .defaults_to("privileged")
+        .in_group("workspace"),
     option(kOptSshHost,
            "Host name or address where workspaces answer SSH. Unset: the remote server's IP "
-           "address, else the host of DOKPLOY_SERVER_URL.",
-           nullptr, DPP_OPTION_HOST, 0, nullptr, "ssh"),
-    option(kOptSshPortRange, "Ports the workspaces' SSH servers are published on, one per workspace.",
-           "2222-2299", DPP_OPTION_PORT_RANGE, 0, nullptr, "ssh"),
+           "address, else the host of DOKPLOY_SERVER_URL.")
+        .of_type(DPP_OPTION_HOST)
+        .in_group("ssh"),
+    // A range of ports is this backend's notion (one published port per workspace on a shared
+    // server), so the host passes it as text and parse_port_range checks it.
+    option(kOptSshPortRange, "Ports the workspaces' SSH servers are published on, one per workspace.")
+        .defaults_to("2222-2299")
+        .in_group("ssh"),
     option(kOptSshPublishMode,
            "How an application (Swarm) service publishes its SSH port: ingress (routing mesh) or "
-           "host (only on the node running it).",
-           "ingress", DPP_OPTION_ENUM, 0, "ingress|host", "ssh"),
+           "host (only on the node running it).")
+        .one_of("ingress|host")
+        .defaults_to("ingress")
+        .in_group("ssh"),
     option(kOptCaCert,
            "PEM file of the CA that signed Dokploy's TLS certificate, trusted instead of the system "
-           "store.",
-           nullptr, DPP_OPTION_PATH, 0, nullptr, "connection"),
+           "store.")
+        .of_type(DPP_OPTION_PATH)
+        .in_group("connection"),
     option(kOptTlsInsecure,
            "Skip TLS certificate verification (dangerous: the API token can be stolen). For tests "
-           "only.",
-           "false", DPP_OPTION_BOOLEAN, 0, nullptr, "connection"),
+           "only.")
+        .of_type(DPP_OPTION_BOOLEAN)
+        .defaults_to("false")
+        .in_group("connection"),
     option(kOptExposePorts,
            "Workspace ports to share as web addresses through Dokploy's domains, each with an optional "
            "name: 3000 or 3000:web,8080:api. PUBLIC on the internet unless the app asks for a login. "
-           "Empty: nothing is shared.",
-           nullptr, DPP_OPTION_STRING, 0, nullptr, "workspace"),
+           "Empty: nothing is shared.")
+        .in_group("workspace"),
     option(kOptExposeDomain,
            "Wildcard domain of the shared addresses: dev.example.com gives <name>-<machine>.dev.example.com "
            "(its DNS must point at the Dokploy server). Empty: names Dokploy generates (traefik.me / "
-           "sslip.io), where the server has an IP address set.",
-           nullptr, DPP_OPTION_STRING, 0, nullptr, "workspace"),
+           "sslip.io), where the server has an IP address set.")
+        .in_group("workspace"),
     option(kOptExposeHttps,
            "Certificates of the shared addresses: letsencrypt, none (plain HTTP) or the name of a Traefik "
-           "certificate resolver. Empty: letsencrypt with DOKPLOY_EXPOSE_DOMAIN, none for generated names.",
-           nullptr, DPP_OPTION_STRING, 0, nullptr, "workspace"),
+           "certificate resolver. Empty: letsencrypt with DOKPLOY_EXPOSE_DOMAIN, none for generated names.")
+        .in_group("workspace"),
     option(kOptExposeForwardAuth,
            "Put Dokploy's single sign-on (forward auth) in front of the shared addresses. Needs the "
-           "application service type and a Dokploy with forward auth set up.",
-           "false", DPP_OPTION_BOOLEAN, 0, nullptr, "workspace"),
-    option(kOptHttpTimeout, "How long one Dokploy API request may wait for its answer.", "30s",
-           DPP_OPTION_DURATION, 0, nullptr, "advanced"),
-    option(kOptConnectTimeout, "How long connecting to Dokploy may take.", "10s", DPP_OPTION_DURATION, 0,
-           nullptr, "advanced"),
+           "application service type and a Dokploy with forward auth set up.")
+        .of_type(DPP_OPTION_BOOLEAN)
+        .defaults_to("false")
+        .in_group("workspace"),
+    option(kOptHttpTimeout, "How long one Dokploy API request may wait for its answer.")
+        .of_type(DPP_OPTION_DURATION)
+        .defaults_to("30s")
+        .in_group("advanced"),
+    option(kOptConnectTimeout, "How long connecting to Dokploy may take.")
+        .of_type(DPP_OPTION_DURATION)
+        .defaults_to("10s")
+        .in_group("advanced"),
     option(kOptHttpRetries,
            "How often a failed request is retried (connection failures, HTTP 429, HTTP 5xx on "
-           "reads), with exponential backoff.",
-           "4", DPP_OPTION_INTEGER, 0, nullptr, "advanced"),
+           "reads), with exponential backoff.")
+        .of_type(DPP_OPTION_INTEGER)
+        .defaults_to("4")
+        .in_group("advanced"),
     option(kOptPollInterval,
            "Longest pause between two status reads while create or start waits for a deploy (the "
-           "first reads come sooner).",
-           "2s", DPP_OPTION_DURATION, 0, nullptr, "advanced"),
+           "first reads come sooner).")
+        .of_type(DPP_OPTION_DURATION)
+        .defaults_to("2s")
+        .in_group("advanced"),
 };
 
 uint32_t milliseconds(const dpp::sdk::Options& options, const char* name, uint32_t fallback, uint32_t low,
@@ -106,7 +133,46 @@ uint16_t parse_port(std::string_view text, const char* option_name) {
    return static_cast<uint16_t>(value);
 }
 
+std::string_view trimmed(std::string_view text) {
+   while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+   while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+   return text;
+}
+
+// The digits of one end of a port range, or -1 when it is not 1 to 5 digits.
+int port_number(std::string_view text) {
+   text = trimmed(text);
+   if (text.empty() || text.size() > 5) return -1;
+   int value = 0;
+   for (char c : text) {
+      if (c < '0' || c > '9') return -1;
+      value = value * 10 + (c - '0');
+   }
+   return value;
+}
+
 }  // namespace
+
+PortRange parse_port_range(std::string_view text) {
+   const auto refuse = [&](const std::string& problem) {
+      std::size_t shown_length = std::min<std::size_t>(text.size(), 40);  // cut at a UTF-8 boundary
+      while (shown_length < text.size() && (static_cast<unsigned char>(text[shown_length]) & 0xC0) == 0x80)
+         --shown_length;
+      const std::string shown =
+          std::string(text.substr(0, shown_length)) + (shown_length < text.size() ? "…" : "");
+      return Error(DPP_E_CONFIG, std::string(kOptSshPortRange) + "='" + shown + "' " + problem +
+                                     ". Expected a port range such as 2222-2299.");
+   };
+   const auto dash = text.find('-');
+   const int low = port_number(text.substr(0, dash));
+   const int high = dash == std::string_view::npos ? low : port_number(text.substr(dash + 1));
+   if (low < 0 || high < 0) throw refuse("is not a port range");
+   if (low < 1 || high < 1 || low > 65535 || high > 65535) throw refuse("has a port outside 1-65535");
+   if (low > high)
+      throw refuse("is reversed: the first port (" + std::to_string(low) + ") is greater than the last (" +
+                   std::to_string(high) + ")");
+   return {static_cast<uint16_t>(low), static_cast<uint16_t>(high)};
+}
 
 std::span<const dpp_option_desc> declared_options() {
    return kOptions;
@@ -191,14 +257,9 @@ Settings Settings::from(const dpp::sdk::Options& options) {
    else
       throw Error(DPP_E_CONFIG, std::string(kOptServiceType) + " must be compose or application");
    if (auto value = options.get(kOptSshHost); value && !value->empty()) s.ssh_host = value;
-   const std::string range = options.get_or(kOptSshPortRange, "2222-2299");
-   const auto dash = range.find('-');
-   if (dash == std::string::npos)
-      throw Error(DPP_E_CONFIG, std::string(kOptSshPortRange) + " must look like 2222-2299");
-   s.port_low = parse_port(std::string_view(range).substr(0, dash), kOptSshPortRange);
-   s.port_high = parse_port(std::string_view(range).substr(dash + 1), kOptSshPortRange);
-   if (s.port_low > s.port_high)
-      throw Error(DPP_E_CONFIG, std::string(kOptSshPortRange) + " is reversed: " + range);
+   const PortRange ports = parse_port_range(options.get_or(kOptSshPortRange, "2222-2299"));
+   s.port_low = ports.low;
+   s.port_high = ports.high;
    s.publish_mode = options.get_or(kOptSshPublishMode, "ingress");
    if (s.publish_mode != "ingress" && s.publish_mode != "host")
       throw Error(DPP_E_CONFIG, std::string(kOptSshPublishMode) + " must be ingress or host");

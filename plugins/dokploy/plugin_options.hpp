@@ -7,6 +7,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "shared_ports.hpp"
 
@@ -79,6 +80,15 @@ struct Settings {
    // Reads and checks the host-validated values; throws Error(DPP_E_CONFIG) naming the option.
    static Settings from(const dpp::sdk::Options& options);
 };
+
+struct PortRange {
+   uint16_t low = 0;
+   uint16_t high = 0;
+};
+
+// Reads DOKPLOY_SSH_PORT_RANGE: "2222-2299", or one port ("2222" is 2222-2222), spaces around
+// the numbers allowed. Throws Error(DPP_E_CONFIG) naming the option, the value and the problem.
+PortRange parse_port_range(std::string_view text);
 
 // Parses "http(s)://host[:port][/path]"; throws Error(DPP_E_CONFIG).
 ServerUrl parse_server_url(const std::string& text);

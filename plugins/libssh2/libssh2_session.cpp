@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -165,34 +166,18 @@ void Session::close(bool graceful) noexcept {
 void Session::connect(const sdk::SshTarget& target, Clock::time_point deadline, bool retry) {
    endpoint_ = ssh_endpoint_name(target.host, target.port);
    const SshPublicKey pinned = parse_ssh_public_key(target.host_key);
-   auto backoff = std::chrono::milliseconds(100);
-   const auto started = Clock::now();
-   int attempts = 0;
-   for (;;) {
-      ++attempts;
+   const auto attempt = [&]() -> std::optional<sdk::AttemptFailure> {
       try {
          connect_once(target, pinned, deadline);
-         if (attempts > 1)
-            host_.debug("connected to ", endpoint_, " after ", attempts, " attempts in ",
-                        std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count(),
-                        " ms");
-         return;
+         return std::nullopt;
       } catch (const SshConnectError& e) {
          reset();
-         const auto now = Clock::now();
-         if (!retry || !e.retryable() || now + backoff >= deadline) {
-            if (!retry || !e.retryable()) throw;
-            throw sdk::Error(e.status(), std::string(e.what()) + " (tried " + std::to_string(attempts) +
-                                             " times in " + ssh_seconds_text(now - started) +
-                                             " s; is the workspace running?)");
-         }
-         host_.debug("no SSH server at ", endpoint_, " yet (", e.what(), "); retrying in ", backoff.count(),
-                     " ms");
-         if (!ssh_sleep_until(now + backoff, canceller_, host_))
-            throw sdk::Error(DPP_E_CANCELLED, "cancelled while connecting to " + endpoint_);
-         backoff = std::min(backoff * 2, std::chrono::milliseconds(1000));
+         return sdk::AttemptFailure{e.status(), e.what(), retry && e.retryable()};
       }
-   }
+   };
+   if (const auto failure =
+           sdk::retry_while_starting(endpoint_, deadline, attempt, ssh_retry_hooks(canceller_, host_)))
+      throw sdk::Error(failure->status, failure->message);
 }
 
 void Session::connect_once(const sdk::SshTarget& target, const SshPublicKey& pinned,

@@ -16,12 +16,17 @@ constexpr std::array<dpp_option_desc, 4> kOptions = {
     dpp::plugins::keepalive_option(),
     dpp::sdk::option(kOptSshReuse,
                      "Share one SSH connection between command runs of a machine (OpenSSH ControlMaster), so "
-                     "repeated runs skip the handshake.",
-                     "false", DPP_OPTION_BOOLEAN, 0, nullptr, "ssh"),
-    dpp::sdk::option(kOptSshReuseIdle, "How long a shared SSH connection stays open without runs.", "10m",
-                     DPP_OPTION_DURATION, 0, nullptr, "ssh"),
-    dpp::sdk::option(kOptSshProgram, "The OpenSSH client to run; empty: `ssh` found on PATH.", nullptr,
-                     DPP_OPTION_PATH, 0, nullptr, "ssh"),
+                     "repeated runs skip the handshake.")
+        .of_type(DPP_OPTION_BOOLEAN)
+        .defaults_to("false")
+        .in_group("ssh"),
+    dpp::sdk::option(kOptSshReuseIdle, "How long a shared SSH connection stays open without runs.")
+        .of_type(DPP_OPTION_DURATION)
+        .defaults_to("10m")
+        .in_group("ssh"),
+    dpp::sdk::option(kOptSshProgram, "The OpenSSH client to run; empty: `ssh` found on PATH.")
+        .of_type(DPP_OPTION_PATH)
+        .in_group("ssh"),
 };
 
 struct SystemPlugin {

@@ -156,12 +156,12 @@ sdk::RunResult SystemTransport::run(const sdk::RunRequest& request) {
    context.keepalive = keepalive_;
    context.password = password;
 
-   const auto started = Clock::now();
    const auto deadline =
-       started + std::chrono::milliseconds(target.connect_timeout_ms ? target.connect_timeout_ms
-                                                                     : kDefaultConnectTimeoutMs);
-   auto backoff = std::chrono::milliseconds(100);
-   for (int attempt = 1;; ++attempt) {
+       Clock::now() + std::chrono::milliseconds(target.connect_timeout_ms ? target.connect_timeout_ms
+                                                                          : kDefaultConnectTimeoutMs);
+   std::optional<sdk::RunResult> ran;
+   // One ssh process: the remote command's result, or why no session was made.
+   const auto attempt = [&]() -> std::optional<sdk::AttemptFailure> {
       RunFiles files;
       invocation.known_hosts_file = files.write("known_hosts", known_hosts_line(pinned));
       invocation.log_file = files.write("ssh.log", "");
@@ -206,26 +206,18 @@ sdk::RunResult SystemTransport::run(const sdk::RunRequest& request) {
             host_.warn("reading stdin failed (", feed->read_error(), "); sent EOF to the remote command");
       }
       const SshOutcome outcome = read_ssh_outcome(code, files.read("ssh.log"), context);
-      if (outcome.remote_exit) {
-         if (!outcome.exit_signal.empty())
-            host_.info("the remote command on ", context.endpoint, " was killed by signal SIG",
-                       outcome.exit_signal, " (exit code ", outcome.exit_code, ")");
-         return sdk::RunResult{outcome.exit_code, outcome.exit_signal};
-      }
-      const auto now = Clock::now();
-      if (!outcome.retryable || now + backoff >= deadline) {
-         std::string message = outcome.message;
-         if (outcome.retryable && attempt > 1)
-            message += " (tried " + std::to_string(attempt) + " times in " + ssh_seconds_text(now - started) +
-                       " s; is the workspace running?)";
-         throw sdk::Error(outcome.status, message);
-      }
-      host_.debug("no SSH server at ", context.endpoint, " yet (", outcome.message, "); retrying in ",
-                  backoff.count(), " ms");
-      if (!ssh_sleep_until(now + backoff, canceller_, host_))
-         throw sdk::Error(DPP_E_CANCELLED, "cancelled while connecting to " + context.endpoint);
-      backoff = std::min(backoff * 2, std::chrono::milliseconds(1000));
-   }
+      if (!outcome.remote_exit)
+         return sdk::AttemptFailure{outcome.status, outcome.message, outcome.retryable};
+      if (!outcome.exit_signal.empty())
+         host_.info("the remote command on ", context.endpoint, " was killed by signal SIG",
+                    outcome.exit_signal, " (exit code ", outcome.exit_code, ")");
+      ran = sdk::RunResult{outcome.exit_code, outcome.exit_signal};
+      return std::nullopt;
+   };
+   if (const auto failure =
+           sdk::retry_while_starting(context.endpoint, deadline, attempt, ssh_retry_hooks(canceller_, host_)))
+      throw sdk::Error(failure->status, failure->message);
+   return *ran;
 }
 
 }  // namespace dpp::plugins::system_ssh

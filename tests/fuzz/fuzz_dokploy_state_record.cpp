@@ -16,7 +16,8 @@ namespace {
 
 std::string g_value;
 
-dpp_status state_get(const dpp_host*, const char*, char* buffer, size_t capacity, size_t* needed) {
+dpp_status state_get(const dpp_host*, const char*, char* buffer, size_t capacity, size_t* needed,
+                     dpp_error*) {
    if (needed) *needed = g_value.size() + 1;
    if (!buffer || capacity < g_value.size() + 1) return DPP_E_BUFFER_TOO_SMALL;
    std::memcpy(buffer, g_value.c_str(), g_value.size() + 1);

@@ -29,7 +29,7 @@ std::vector<OptionSpec> specs() {
    OptionSpec url = make_spec("TEST_URL", DPP_OPTION_URL, {}, "test.plugin");
    url.required = true;
    return {make_spec("TEST_MEMORY", DPP_OPTION_SIZE), make_spec("TEST_TIMEOUT", DPP_OPTION_DURATION, "10m"),
-           make_spec("TEST_PORTS", DPP_OPTION_PORT_RANGE, {}, "test.plugin"), token, url};
+           make_spec("TEST_PORT", DPP_OPTION_PORT, {}, "test.plugin"), token, url};
 }
 
 // The problems a resolution reports (a test failure when it succeeds).
@@ -61,9 +61,9 @@ TEST(Configuration, ValuesAreCanonicalAndDefaultsFillTheRest) {
    EXPECT_EQ(config.get("TEST_URL"), "https://d.example");
    EXPECT_EQ(config.get("TEST_MEMORY"), "1073741824");
    EXPECT_EQ(config.get("TEST_TIMEOUT"), "600000");
-   EXPECT_EQ(config.get("TEST_PORTS"), std::nullopt);
+   EXPECT_EQ(config.get("TEST_PORT"), std::nullopt);
    EXPECT_EQ(config.get_u64("TEST_TIMEOUT", 1), 600000u);
-   EXPECT_EQ(config.get_u64("TEST_PORTS", 7), 7u);
+   EXPECT_EQ(config.get_u64("TEST_PORT", 7), 7u);
 }
 
 TEST(Configuration, EmptyValueCountsAsUnsetAsDevpodSendsIt) {
@@ -84,7 +84,7 @@ TEST(Configuration, EveryBadValueIsReportedAtOnceEachNamingItsOption) {
    const auto problems = problems_of(Environment::from_map({{"TEST_URL", "dokploy.example.com"},
                                                             {"TEST_MEMORY", "2x"},
                                                             {"TEST_TIMEOUT", "soon"},
-                                                            {"TEST_PORTS", "2299-2222"}}));
+                                                            {"TEST_PORT", "70000"}}));
    ASSERT_EQ(problems.size(), 4u) << joined(problems);
    const std::string all = joined(problems);
    EXPECT_TRUE(
@@ -94,10 +94,7 @@ TEST(Configuration, EveryBadValueIsReportedAtOnceEachNamingItsOption) {
    EXPECT_TRUE(contains(all, "TEST_MEMORY='2x' is not a size. Expected a size such as 512m, 4g or 4GiB."));
    EXPECT_TRUE(contains(
        all, "TEST_TIMEOUT='soon' is not a duration. Expected a duration such as 90s, 10m or 1h30m."));
-   EXPECT_TRUE(
-       contains(all,
-                "TEST_PORTS='2299-2222' is reversed: the first port (2299) is greater than the last (2222). "
-                "Expected a port range such as 2222-2299."));
+   EXPECT_TRUE(contains(all, "TEST_PORT='70000' is outside 1-65535. Expected a TCP port from 1 to 65535."));
 }
 
 TEST(Configuration, SummaryOfSeveralProblemsPointsToTheList) {
@@ -124,13 +121,13 @@ TEST(Configuration, BadSecretIsReportedWithoutItsValue) {
 TEST(Configuration, HostileValuesAreShownShortAndEscaped) {
    const auto problems = problems_of(Environment::from_map({{"TEST_URL", std::string(10 * 1024, 'A')},
                                                             {"TEST_MEMORY", "4g\xff\xfe"},
-                                                            {"TEST_PORTS", "1-2\x1b[31m"}}));
+                                                            {"TEST_PORT", "2\x1b[31m"}}));
    ASSERT_EQ(problems.size(), 3u) << joined(problems);
    const std::string all = joined(problems);
    EXPECT_TRUE(contains(all, "TEST_URL='" + std::string(60, 'A') +
                                  "… (10240 bytes)' is too long (10240 bytes; at most 4096)"));
    EXPECT_TRUE(contains(all, "TEST_MEMORY='4g\\xff\\xfe' is not valid UTF-8 text"));
-   EXPECT_TRUE(contains(all, "TEST_PORTS='1-2\\x1b[31m' contains control characters"));
+   EXPECT_TRUE(contains(all, "TEST_PORT='2\\x1b[31m' contains control characters"));
    EXPECT_LT(all.size(), 1000u);
    for (char c : all)
       EXPECT_TRUE(c == '\n' || static_cast<unsigned char>(c) >= 0x20) << "control byte in output";

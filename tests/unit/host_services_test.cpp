@@ -2,10 +2,16 @@
 // file, the checks on keys and values, and the services that need a machine or a transport
 // saying so instead of failing obscurely.
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
 
+#include <algorithm>
 #include <cstring>
+#include <memory>
+#include <sstream>
 #include <string>
+#include <vector>
 
+#include "logging/logging.hpp"
 #include "plugins/host_services.hpp"
 #include "state/machine_state.hpp"
 #include "support/temp_dir.hpp"
@@ -33,7 +39,7 @@ class HostTable : public ::testing::Test {
    std::optional<std::string> get(const char* key, const dpp_host* host = nullptr) {
       host = host ? host : host_;
       char buffer[256];
-      const dpp_status status = host->state_get(host, key, buffer, sizeof buffer, nullptr);
+      const dpp_status status = host->state_get(host, key, buffer, sizeof buffer, nullptr, nullptr);
       if (status == DPP_E_NOT_FOUND) return std::nullopt;
       EXPECT_EQ(status, DPP_OK);
       return std::string(buffer);
@@ -85,11 +91,13 @@ TEST_F(HostTable, TooSmallABufferSaysHowMuchIsNeeded) {
    ASSERT_EQ(set("k", "twelve bytes"), DPP_OK);
    char small[4];
    std::size_t needed = 0;
-   EXPECT_EQ(host_->state_get(host_, "k", small, sizeof small, &needed), DPP_E_BUFFER_TOO_SMALL);
+   dpp_error error = fresh_error();
+   EXPECT_EQ(host_->state_get(host_, "k", small, sizeof small, &needed, &error), DPP_E_BUFFER_TOO_SMALL);
    EXPECT_EQ(needed, 13u);
-   EXPECT_EQ(host_->state_get(host_, "k", nullptr, 0, &needed), DPP_E_BUFFER_TOO_SMALL);
+   EXPECT_STREQ(error.message, "the value of 'k' needs 13 bytes");
+   EXPECT_EQ(host_->state_get(host_, "k", nullptr, 0, &needed, nullptr), DPP_E_BUFFER_TOO_SMALL);
    char exact[13];
-   EXPECT_EQ(host_->state_get(host_, "k", exact, sizeof exact, nullptr), DPP_OK);
+   EXPECT_EQ(host_->state_get(host_, "k", exact, sizeof exact, nullptr, nullptr), DPP_OK);
    EXPECT_STREQ(exact, "twelve bytes");
 }
 
@@ -100,7 +108,18 @@ TEST_F(HostTable, KeysOutsideTheirAlphabetOrLengthAreInvalid) {
    EXPECT_EQ(set(std::string(64, 'k').c_str(), "v"), DPP_OK);
    EXPECT_EQ(set(nullptr, "v"), DPP_E_INVALID_ARGUMENT);
    char buffer[8];
-   EXPECT_EQ(host_->state_get(host_, "BAD KEY", buffer, sizeof buffer, nullptr), DPP_E_INVALID_ARGUMENT);
+   dpp_error error = fresh_error();
+   EXPECT_EQ(host_->state_get(host_, "BAD KEY", buffer, sizeof buffer, nullptr, &error),
+             DPP_E_INVALID_ARGUMENT);
+   EXPECT_EQ(error.status, DPP_E_INVALID_ARGUMENT);
+   EXPECT_STREQ(error.message, "state keys are [a-z0-9_.-]{1,64}");
+}
+
+TEST_F(HostTable, UnsetKeyIsNotFoundAndTheErrorNamesIt) {
+   char buffer[8];
+   dpp_error error = fresh_error();
+   EXPECT_EQ(host_->state_get(host_, "never-set", buffer, sizeof buffer, nullptr, &error), DPP_E_NOT_FOUND);
+   EXPECT_STREQ(error.message, "the machine state has no 'never-set'");
 }
 
 TEST_F(HostTable, ValuesMustBeUtf8AndAtMost64KiB) {
@@ -119,7 +138,9 @@ TEST_F(HostTable, StateIsUnsupportedWithoutAMachine) {
    EXPECT_EQ(host_->state_set(host_, "k", "v", &error), DPP_E_UNSUPPORTED);
    EXPECT_STREQ(error.message, "no machine in this invocation");
    char buffer[8];
-   EXPECT_EQ(host_->state_get(host_, "k", buffer, sizeof buffer, nullptr), DPP_E_UNSUPPORTED);
+   error = fresh_error();
+   EXPECT_EQ(host_->state_get(host_, "k", buffer, sizeof buffer, nullptr, &error), DPP_E_UNSUPPORTED);
+   EXPECT_STREQ(error.message, "no machine in this invocation");
    EXPECT_EQ(host_->machine_id(host_), nullptr);
    EXPECT_EQ(host_->machine_folder(host_), nullptr);
 }
@@ -148,6 +169,86 @@ TEST_F(HostTable, EndpointCheckPassesTheKeyAndReturnsTheCheckersVerdict) {
    EXPECT_EQ(host_->check_endpoint(host_, "", 22, nullptr, 1000, &error), DPP_E_INVALID_ARGUMENT);
    EXPECT_EQ(host_->check_endpoint(host_, "h", 0, nullptr, 1000, &error), DPP_E_INVALID_ARGUMENT);
    services_.set_endpoint_checker(nullptr);
+}
+
+// A checker that answers each call with the next of `answers` (the last one repeated).
+EndpointChecker scripted(std::vector<dpp_status> answers, int& calls) {
+   return
+       [answers, &calls](const std::string&, uint16_t, const std::string&, uint32_t, std::string& message) {
+          const dpp_status status = answers[std::min<std::size_t>(calls, answers.size() - 1)];
+          ++calls;
+          message = std::string("attempt ") + std::to_string(calls) + ": " + dpp_strerror(status);
+          return status;
+       };
+}
+
+TEST_F(HostTable, WaitForEndpointRetriesWhileNothingAnswersAndSucceedsOnceTheKeyDoes) {
+   int calls = 0;
+   services_.set_endpoint_checker(scripted({DPP_E_CONNECT, DPP_E_PROTOCOL, DPP_OK}, calls));
+   dpp_error error = fresh_error();
+   EXPECT_EQ(host_->wait_for_endpoint(host_, "build.example", 2200, nullptr, 60'000, &error), DPP_OK)
+       << error.message;
+   EXPECT_EQ(calls, 3);
+}
+
+TEST_F(HostTable, WaitForEndpointStopsAtOnceWhenAnotherHostKeyAnswers) {
+   int calls = 0;
+   services_.set_endpoint_checker(scripted({DPP_E_CONNECT, DPP_E_HOST_KEY_MISMATCH}, calls));
+   dpp_error error = fresh_error();
+   EXPECT_EQ(host_->wait_for_endpoint(host_, "build.example", 2200, nullptr, 60'000, &error),
+             DPP_E_HOST_KEY_MISMATCH);
+   EXPECT_EQ(calls, 2);
+   EXPECT_STREQ(error.message, "attempt 2: host key does not match the pinned key");
+}
+
+TEST_F(HostTable, WaitForEndpointGivesUpAtItsBoundWithTheLastAnswer) {
+   int calls = 0;
+   services_.set_endpoint_checker(scripted({DPP_E_CONNECT}, calls));
+   dpp_error error = fresh_error();
+   EXPECT_EQ(host_->wait_for_endpoint(host_, "build.example", 2200, nullptr, 0, &error), DPP_E_CONNECT);
+   EXPECT_EQ(calls, 1);
+   EXPECT_STREQ(error.message, "attempt 1: could not connect");
+}
+
+TEST_F(HostTable, WaitForEndpointEndsAsCancelledWhenTheUserStops) {
+   int calls = 0;
+   services_.set_endpoint_checker(
+       [&calls](const std::string&, uint16_t, const std::string&, uint32_t, std::string& message) {
+          ++calls;
+          HostServices::request_cancel();  // Ctrl-C while the workspace starts
+          message = "refused";
+          return dpp_status{DPP_E_CONNECT};
+       });
+   dpp_error error = fresh_error();
+   EXPECT_EQ(host_->wait_for_endpoint(host_, "build.example", 2200, nullptr, 60'000, &error),
+             DPP_E_CANCELLED);
+   HostServices::reset_cancel();
+   EXPECT_EQ(calls, 1);
+   EXPECT_STREQ(error.message, "cancelled while connecting to build.example:2200");
+}
+
+TEST_F(HostTable, WaitForEndpointWithoutATransportSaysSoAtOnce) {
+   dpp_error error = fresh_error();
+   EXPECT_EQ(host_->wait_for_endpoint(host_, "build.example", 22, nullptr, 60'000, &error),
+             DPP_E_UNSUPPORTED);
+   EXPECT_STREQ(error.message, "no SSH transport is loaded in this invocation");
+}
+
+TEST_F(HostTable, AnErrorRecordWithoutStructSizeIsWarnedAboutNotSilentlyLeftEmpty) {
+   std::ostringstream logged;
+   auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(logged);
+   log().sinks().push_back(sink);
+   dpp_error error{};  // a C author forgot struct_size (DPP_ERROR_INIT sets it)
+   const dpp_status status = host_->state_set(host_, "BAD KEY", "v", &error);
+   log().sinks().pop_back();
+   EXPECT_EQ(status, DPP_E_INVALID_ARGUMENT);
+   EXPECT_STREQ(error.message, "") << "the record is too small to be written";
+   EXPECT_NE(
+       logged.str().find("org.example.ssh-machine: the dpp_error it passed has struct_size 0 instead of "
+                         "2056, so it gets no message; initialise it with DPP_ERROR_INIT. The message: "
+                         "state keys are [a-z0-9_.-]{1,64}"),
+       std::string::npos)
+       << logged.str();
 }
 
 TEST_F(HostTable, CancellationIsVisibleToPluginsOnceRequested) {

@@ -66,25 +66,23 @@ TEST(OptionValues, UrlWithoutHostOrWithABadPortIsRejected) {
              "must not contain spaces or control characters");
 }
 
-// ----- port range -----
+// ----- port -----
 
-TEST(OptionValues, ReversedPortRangeIsRejectedWithBothBounds) {
-   EXPECT_EQ(problem(DPP_OPTION_PORT_RANGE, "2299-2222"),
-             "is reversed: the first port (2299) is greater than the last (2222)");
+TEST(OptionValues, PortIsPassedAsPlainDigits) {
+   EXPECT_EQ(canonical(DPP_OPTION_PORT, " 22 "), "22");
+   EXPECT_EQ(canonical(DPP_OPTION_PORT, "02222"), "2222");
+   EXPECT_EQ(canonical(DPP_OPTION_PORT, "65535"), "65535");
+   EXPECT_EQ(canonical(DPP_OPTION_PORT, "1"), "1");
 }
 
-TEST(OptionValues, PortRangeIsCanonicalisedAndASinglePortIsARange) {
-   EXPECT_EQ(canonical(DPP_OPTION_PORT_RANGE, " 2222 - 2299 "), "2222-2299");
-   EXPECT_EQ(canonical(DPP_OPTION_PORT_RANGE, "02222-2222"), "2222-2222");
-   EXPECT_EQ(canonical(DPP_OPTION_PORT_RANGE, "3000"), "3000-3000");
-}
-
-TEST(OptionValues, PortRangeOutsideTheTcpPortsIsRejected) {
-   EXPECT_EQ(problem(DPP_OPTION_PORT_RANGE, "0-10"), "has a port outside 1-65535");
-   EXPECT_EQ(problem(DPP_OPTION_PORT_RANGE, "65000-65536"), "has a port outside 1-65535");
-   EXPECT_EQ(problem(DPP_OPTION_PORT_RANGE, "2222-"), "is not a port range");
-   EXPECT_EQ(problem(DPP_OPTION_PORT_RANGE, "a-b"), "is not a port range");
-   EXPECT_EQ(problem(DPP_OPTION_PORT_RANGE, "-5-10"), "is not a port range");
+TEST(OptionValues, PortOutsideTheTcpPortsIsRejected) {
+   EXPECT_EQ(problem(DPP_OPTION_PORT, "0"), "is outside 1-65535");
+   EXPECT_EQ(problem(DPP_OPTION_PORT, "000"), "is outside 1-65535");
+   EXPECT_EQ(problem(DPP_OPTION_PORT, "65536"), "is outside 1-65535");
+   EXPECT_EQ(problem(DPP_OPTION_PORT, "99999999999"), "is outside 1-65535");
+   EXPECT_EQ(problem(DPP_OPTION_PORT, "twenty-two"), "is not a port number");
+   EXPECT_EQ(problem(DPP_OPTION_PORT, "-22"), "is not a port number");
+   EXPECT_EQ(problem(DPP_OPTION_PORT, "2222-2299"), "is not a port number");
 }
 
 // ----- size -----
@@ -201,7 +199,7 @@ TEST(OptionValues, ValidUtf8TextIsPassedUnchangedWithItsSpaces) {
 TEST(OptionValues, ProblemsNeverRepeatTheValue) {
    const std::string secret = "s3cr3t/t0ken value";
    for (int32_t type : {DPP_OPTION_URL, DPP_OPTION_SIZE, DPP_OPTION_DURATION, DPP_OPTION_BOOLEAN,
-                        DPP_OPTION_INTEGER, DPP_OPTION_PORT_RANGE, DPP_OPTION_HOST})
+                        DPP_OPTION_INTEGER, DPP_OPTION_PORT, DPP_OPTION_HOST})
       EXPECT_FALSE(contains(problem(type, secret), secret)) << option_type_name(type);
 }
 

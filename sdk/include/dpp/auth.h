@@ -51,10 +51,11 @@ typedef struct dpp_auth {
    /* Frees the instance and wipes its secrets. Required. */
    void (*destroy)(struct dpp_auth* self);
 
-   /* Loads this machine's credentials from `machine_folder` (borrowed), generating and storing
-    * missing ones (files 0600, written atomically) when flags has DPP_AUTH_CREATE. Keys come from
-    * the OS CSPRNG. Idempotent: once made, credentials never change. Required. */
-   dpp_status (*prepare)(struct dpp_auth* self, const char* machine_folder, uint32_t flags, dpp_error* error);
+   /* Loads the credentials of the host's machine (dpp_host.machine_id), kept in its folder
+    * through dpp_host.read_machine_file/write_machine_file, generating and storing missing ones
+    * when flags has DPP_AUTH_CREATE. Keys come from the OS CSPRNG. Idempotent: once made,
+    * credentials never change. Required. */
+   dpp_status (*prepare)(struct dpp_auth* self, uint32_t flags, dpp_error* error);
 
    /* Fills `out` (caller-allocated, struct_size set) with what the workspace needs. After a
     * successful prepare. Required. */

@@ -41,6 +41,26 @@ enum {
    DPP_WORKSPACE_KEEP_FAILED = 1u << 1,
 };
 
+/* The bootstrap environment: the variables the host puts in dpp_workspace_spec.env for the
+ * bootstrap (spec.command), which reads them to create the login user and start sshd. A backend
+ * that runs containers passes spec.env to the container unchanged and need read none of them.
+ * Values are one line of UTF-8 each; a variable that does not apply is absent. */
+/* The TCP port sshd listens on inside the workspace: spec.ssh_port in decimal. */
+#define DPP_ENV_SSH_PORT "DPP_SSH_PORT"
+/* The login user the bootstrap creates (dpp_workspace_auth.user, "devpod"); never "root". */
+#define DPP_ENV_SSH_USER "DPP_SSH_USER"
+/* Key auth: an OpenSSH public key line for the user's authorized_keys. A backend for machines
+ * it does not create (no bootstrap runs) may show it to the person who must authorize it. */
+#define DPP_ENV_SSH_AUTHORIZED_KEY "DPP_SSH_AUTHORIZED_KEY"
+/* Password auth: a crypt(3) SHA-512 hash ("$6$…") of the user's password. */
+#define DPP_ENV_SSH_PASSWORD_HASH "DPP_SSH_PASSWORD_HASH"
+/* The workspace's sshd host private key (an OpenSSH key file, base64 on one line), made per
+ * machine by the auth plugin: the transport pins its public half. A secret: never log it. */
+#define DPP_ENV_SSH_HOST_KEY "DPP_SSH_HOST_KEY"
+/* "auto": start dockerd when the image has it and the container is privileged
+ * (DPP_WORKSPACE_PRIVILEGED); "off": never. */
+#define DPP_ENV_DOCKERD "DPP_DOCKERD"
+
 /* What to run. Everything is owned by the host and borrowed for the call it is passed to. */
 typedef struct dpp_workspace_spec {
    uint32_t struct_size;
@@ -50,12 +70,13 @@ typedef struct dpp_workspace_spec {
    const char* machine_id;
    /* Container image reference ("cruizba/ubuntu-dind:latest"). */
    const char* image;
-   /* The argv that replaces the image's entrypoint and command (Docker's `entrypoint`), e.g.
-    * {"/bin/sh", "-c", "<bootstrap script>"}. Passed to the container without any shell
-    * interpretation by the backend. */
+   /* The bootstrap: the argv that replaces the image's entrypoint and command (Docker's
+    * `entrypoint`), {"/bin/sh", "-c", "<bootstrap script>"}. It runs as root, installs sshd when
+    * the image lacks it, creates the user, and ends by exec'ing sshd on ssh_port. Passed to the
+    * container without any shell interpretation by the backend. */
    const char* const* command;
    uint32_t command_count;
-   /* Environment of the workspace's main process. */
+   /* Environment of the workspace's main process: the bootstrap environment (DPP_ENV_*). */
    const dpp_env_var* env;
    uint32_t env_count;
    /* TCP port the workspace's sshd listens on inside the container; the backend publishes it

@@ -25,8 +25,9 @@ enum {
 };
 
 /* Passed to dpp_plugin_entry.init. The host owns it; it stays valid and unchanged until the
- * plugin's deinit() has returned. Members that are NULL are services this host does not offer
- * (always check: an older host has a smaller struct_size and fewer members). */
+ * plugin's deinit() has returned. Members that are NULL are services this host does not offer:
+ * check each with DPP_HOST_HAS before calling it (an older host has a smaller struct_size and
+ * fewer members; see the version rule in version.h). */
 typedef struct dpp_host {
    /* sizeof(dpp_host) as the host was built. */
    uint32_t struct_size;
@@ -68,11 +69,12 @@ typedef struct dpp_host {
     * needed capacity, NUL included, is then in *needed when needed is not NULL).
     * state_set stores `value` (NULL removes the key) and has written the state file atomically
     * (temp file, fsync, rename) before it returns, so a process killed right after it loses
-    * nothing. DPP_E_INVALID_ARGUMENT for a bad key or value, DPP_E_IO when the write failed, and
-    * DPP_E_UNSUPPORTED when there is no machine.
-    * [the thread that called into the plugin] */
+    * nothing.
+    * Both: DPP_E_INVALID_ARGUMENT for a bad key or value, DPP_E_IO when the write failed, and
+    * DPP_E_UNSUPPORTED when there is no machine; `error` (may be NULL) says which, as for every
+    * fallible call. [the thread that called into the plugin] */
    dpp_status (*state_get)(const struct dpp_host* host, const char* key, char* buffer, size_t capacity,
-                           size_t* needed);
+                           size_t* needed, dpp_error* error);
    dpp_status (*state_set)(const struct dpp_host* host, const char* key, const char* value, dpp_error* error);
 
    /* Asks whether an SSH server answers at hostname:port with the expected host key, by a key
@@ -102,7 +104,24 @@ typedef struct dpp_host {
                                     size_t size, dpp_error* error);
    dpp_status (*read_machine_file)(const struct dpp_host* host, const char* name, void* buffer,
                                    size_t capacity, size_t* size, dpp_error* error);
+
+   /* Waits until the SSH server at hostname:port answers with the expected host key: what a
+    * backend's create() and start() do once the platform says the workspace runs, so that no
+    * backend writes this loop itself. Each attempt is a check_endpoint. An attempt that finds
+    * nothing usable yet (DPP_E_CONNECT: refused, reset, closed before the banner; DPP_E_TIMEOUT;
+    * DPP_E_PROTOCOL; DPP_E_CONNECTION_LOST) is repeated after 100 ms, then 200, 400… up to 1 s
+    * between attempts, until timeout_ms has passed; the last attempt's status is then returned
+    * with a message that says how often it tried. DPP_E_HOST_KEY_MISMATCH (another server owns
+    * the port), DPP_E_INVALID_ARGUMENT and DPP_E_UNSUPPORTED are returned at once, and
+    * DPP_E_CANCELLED as soon as the user asks to stop. Arguments as for check_endpoint.
+    * [the thread that called into the plugin] */
+   dpp_status (*wait_for_endpoint)(const struct dpp_host* host, const char* hostname, uint16_t port,
+                                   const char* expected_host_key, uint32_t timeout_ms, dpp_error* error);
 } dpp_host;
+
+/* True when `host` (a const dpp_host*) offers the service `member`: it is not NULL, its struct
+ * holds the member, and the member is not NULL. The one check before a call through the table. */
+#define DPP_HOST_HAS(host, member) ((host) && DPP_STRUCT_HAS(host, dpp_host, member) && (host)->member)
 
 #ifdef __cplusplus
 }

@@ -8,8 +8,9 @@
 extern "C" {
 #endif
 
-/* How the host parses and validates a value, and the canonical form the plugin receives.
- * Carried as int32_t. A host that does not know a type treats it as DPP_OPTION_STRING. */
+/* How the host parses and validates a value, and the canonical form the plugin receives, so
+ * that a plugin never re-checks what its type says. Carried as int32_t. A type is added only
+ * with a new minor version (version.h); a host refuses an option of a type it does not know. */
 enum {
    /* Any UTF-8 text without control characters. Passed as given. */
    DPP_OPTION_STRING = 0,
@@ -25,8 +26,9 @@ enum {
    DPP_OPTION_SIZE = 5,
    /* An http:// or https:// URL with a host. Passed without a trailing '/'. */
    DPP_OPTION_URL = 6,
-   /* "LOW-HIGH" with 1 <= LOW <= HIGH <= 65535. Passed as "LOW-HIGH". */
-   DPP_OPTION_PORT_RANGE = 7,
+   /* A TCP port, 1-65535 (leading zeros and surrounding spaces are accepted). Passed as
+    * decimal digits without leading zeros. */
+   DPP_OPTION_PORT = 7,
    /* One of dpp_option_desc.enum_values (any case). Passed in the declared spelling. */
    DPP_OPTION_ENUM = 8,
    /* A file-system path. Passed as given; its existence is the plugin's business. */

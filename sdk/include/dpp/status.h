@@ -52,71 +52,66 @@ enum {
    DPP_E_CONNECTION_LOST = -17,
 };
 
+/* Internal: the name and the one-line description of every status, one row per code, indexed
+ * by -status (so in the order of the enum above, which the SDK tests check row by row). A code
+ * this header does not know gets the last row. Strings are static. [any thread] */
+static inline const char* const* dpp__status_row(dpp_status status) {
+   static const char* const rows[][2] = {
+       {"DPP_OK", "success"},
+       {"DPP_E_INVALID_ARGUMENT", "invalid argument"},
+       {"DPP_E_UNSUPPORTED", "operation not supported by this plugin"},
+       {"DPP_E_NOT_FOUND", "not found"},
+       {"DPP_E_CONFIG", "invalid configuration"},
+       {"DPP_E_AUTH", "authentication refused"},
+       {"DPP_E_CONNECT", "could not connect"},
+       {"DPP_E_TIMEOUT", "timed out"},
+       {"DPP_E_CANCELLED", "cancelled"},
+       {"DPP_E_HOST_KEY_MISMATCH", "host key does not match the pinned key"},
+       {"DPP_E_PROTOCOL", "unexpected answer from the peer"},
+       {"DPP_E_REMOTE", "the server reported a failure"},
+       {"DPP_E_CONFLICT", "already in use"},
+       {"DPP_E_IO", "local input/output error"},
+       {"DPP_E_BUFFER_TOO_SMALL", "buffer too small"},
+       {"DPP_E_VERSION", "incompatible version"},
+       {"DPP_E_INTERNAL", "internal error"},
+       {"DPP_E_CONNECTION_LOST", "connection lost"},
+       {"DPP_E_UNKNOWN", "unknown error"},
+   };
+   const dpp_status known = sizeof rows / sizeof rows[0] - 1;
+   return status > 0 || status <= -known ? rows[known] : rows[-status];
+}
+
 /* The symbolic name of a status ("DPP_E_TIMEOUT"); "DPP_E_UNKNOWN" for codes this header does
  * not know. The string is static. [any thread] */
 static inline const char* dpp_status_name(dpp_status status) {
-   switch (status) {
-      case DPP_OK: return "DPP_OK";
-      case DPP_E_INVALID_ARGUMENT: return "DPP_E_INVALID_ARGUMENT";
-      case DPP_E_UNSUPPORTED: return "DPP_E_UNSUPPORTED";
-      case DPP_E_NOT_FOUND: return "DPP_E_NOT_FOUND";
-      case DPP_E_CONFIG: return "DPP_E_CONFIG";
-      case DPP_E_AUTH: return "DPP_E_AUTH";
-      case DPP_E_CONNECT: return "DPP_E_CONNECT";
-      case DPP_E_TIMEOUT: return "DPP_E_TIMEOUT";
-      case DPP_E_CANCELLED: return "DPP_E_CANCELLED";
-      case DPP_E_HOST_KEY_MISMATCH: return "DPP_E_HOST_KEY_MISMATCH";
-      case DPP_E_PROTOCOL: return "DPP_E_PROTOCOL";
-      case DPP_E_REMOTE: return "DPP_E_REMOTE";
-      case DPP_E_CONFLICT: return "DPP_E_CONFLICT";
-      case DPP_E_IO: return "DPP_E_IO";
-      case DPP_E_BUFFER_TOO_SMALL: return "DPP_E_BUFFER_TOO_SMALL";
-      case DPP_E_VERSION: return "DPP_E_VERSION";
-      case DPP_E_INTERNAL: return "DPP_E_INTERNAL";
-      case DPP_E_CONNECTION_LOST: return "DPP_E_CONNECTION_LOST";
-      default: return "DPP_E_UNKNOWN";
-   }
+   return dpp__status_row(status)[0];
 }
 
-/* A one-line description of a status, like strerror(3). The string is static. [any thread] */
+/* A one-line description of a status, like strerror(3); "unknown error" for codes this header
+ * does not know. The string is static. [any thread] */
 static inline const char* dpp_strerror(dpp_status status) {
-   switch (status) {
-      case DPP_OK: return "success";
-      case DPP_E_INVALID_ARGUMENT: return "invalid argument";
-      case DPP_E_UNSUPPORTED: return "operation not supported by this plugin";
-      case DPP_E_NOT_FOUND: return "not found";
-      case DPP_E_CONFIG: return "invalid configuration";
-      case DPP_E_AUTH: return "authentication refused";
-      case DPP_E_CONNECT: return "could not connect";
-      case DPP_E_TIMEOUT: return "timed out";
-      case DPP_E_CANCELLED: return "cancelled";
-      case DPP_E_HOST_KEY_MISMATCH: return "host key does not match the pinned key";
-      case DPP_E_PROTOCOL: return "unexpected answer from the peer";
-      case DPP_E_REMOTE: return "the server reported a failure";
-      case DPP_E_CONFLICT: return "already in use";
-      case DPP_E_IO: return "local input/output error";
-      case DPP_E_BUFFER_TOO_SMALL: return "buffer too small";
-      case DPP_E_VERSION: return "incompatible version";
-      case DPP_E_INTERNAL: return "internal error";
-      case DPP_E_CONNECTION_LOST: return "connection lost";
-      default: return "unknown error";
-   }
+   return dpp__status_row(status)[1];
 }
 
 /* Capacity of dpp_error.message, terminating NUL included. */
 #define DPP_ERROR_MESSAGE_CAPACITY 2048
 
-/* The detail of a failure. The CALLER allocates it (stack is fine), sets struct_size to
- * sizeof(dpp_error) and passes it to a fallible call; the callee writes status and a
- * NUL-terminated UTF-8 message (truncated to fit) when it fails, and leaves it untouched on
- * success. Messages say what failed and what to do, and never contain a secret. Never global,
- * never thread-local. */
+/* The detail of a failure. The CALLER allocates it (stack is fine) with struct_size set to
+ * sizeof(dpp_error) (`dpp_error error = DPP_ERROR_INIT;`) and passes it to a fallible call; the
+ * callee writes status and a NUL-terminated UTF-8 message (truncated to fit) when it fails, and
+ * leaves it untouched on success. A record without struct_size gets no message (the host logs a
+ * warning with the message it could not write). Messages say what failed and what to do, and
+ * never contain a secret. Never global, never thread-local. */
 typedef struct dpp_error {
    uint32_t struct_size;
    /* Same value as the call's return. */
    dpp_status status;
    char message[DPP_ERROR_MESSAGE_CAPACITY];
 } dpp_error;
+
+/* A fresh error record, in C and C++: `dpp_error error = DPP_ERROR_INIT;`. */
+#define DPP_ERROR_INIT \
+   { sizeof(dpp_error), DPP_OK, "" }
 
 /* Fills `error` (when not NULL) and returns `status`, so that a plugin can write
  * `return dpp_error_set(err, DPP_E_CONFIG, "…")`. [any thread] */

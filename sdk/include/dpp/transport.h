@@ -73,13 +73,16 @@ typedef struct dpp_run_request {
    int32_t stderr_fd;
 } dpp_run_request;
 
+/* Capacity of dpp_run_result.exit_signal, terminating NUL included. */
+#define DPP_SIGNAL_NAME_CAPACITY 32
+
 /* How the remote command ended. Caller-allocated with struct_size set; filled on DPP_OK. */
 typedef struct dpp_run_result {
    uint32_t struct_size;
    /* The remote exit code (0-255); when killed by a signal, 128 + the signal's number. */
    int32_t exit_code;
    /* The signal's name without "SIG" ("KILL") when killed by one, else "". */
-   char exit_signal[32];
+   char exit_signal[DPP_SIGNAL_NAME_CAPACITY];
 } dpp_run_result;
 
 /* An instance, made by dpp_transport_factory.create and owned by the host until destroy().

@@ -13,7 +13,7 @@ using ::testing::Not;
 
 TEST_F(CliTest, EveryBadValueIsReportedAtOnceEachOnItsOwnLine) {
    const auto result = run({"status"}, {{"FAKE_SERVER_URL", "dokploy.example.com"},
-                                        {"FAKE_PORTS", "2299-2222"},
+                                        {"FAKE_PORT", "70000"},
                                         {"DOKPLOY_MEMORY_LIMIT", "2x"},
                                         {"DOKPLOY_IMAGE", std::string(10 * 1024, 'i')},
                                         {"FAKE_DISK", "10\xff\xfe"}});
@@ -24,8 +24,8 @@ TEST_F(CliTest, EveryBadValueIsReportedAtOnceEachOnItsOwnLine) {
    EXPECT_THAT(result.err,
                HasSubstr("dokploy-provider: FAKE_SERVER_URL='dokploy.example.com' has no scheme"));
    EXPECT_THAT(result.err,
-               HasSubstr("dokploy-provider: FAKE_PORTS='2299-2222' is reversed: the first port (2299) "
-                         "is greater than the last (2222)"));
+               HasSubstr("dokploy-provider: FAKE_PORT='70000' is outside 1-65535. Expected a TCP port from "
+                         "1 to 65535."));
    EXPECT_THAT(result.err, HasSubstr("dokploy-provider: DOKPLOY_MEMORY_LIMIT='2x' is not a size"));
    EXPECT_THAT(result.err, HasSubstr("dokploy-provider: DOKPLOY_IMAGE='iiii"));
    EXPECT_THAT(result.err, HasSubstr("is too long (10240 bytes; at most 4096)"));
@@ -44,10 +44,11 @@ TEST_F(CliTest, UrlWithoutSchemeIsRejectedWithWhatIsExpected) {
        "Expected an http:// or https:// URL such as https://server.example.com.");
 }
 
-TEST_F(CliTest, ReversedPortRangeIsRejectedWithBothBounds) {
-   const auto result = run({"create"}, {{"FAKE_PORTS", "2299-2222"}});
+TEST_F(CliTest, PortOptionThatIsNoTcpPortIsRejectedByTheHost) {
+   const auto result = run({"create"}, {{"FAKE_PORT", "0"}});
    EXPECT_EQ(result.exit_code, 2);
-   EXPECT_THAT(last_line(result.err), HasSubstr("(2299) is greater than the last (2222)"));
+   EXPECT_EQ(last_line(result.err),
+             "dokploy-provider: FAKE_PORT='0' is outside 1-65535. Expected a TCP port from 1 to 65535.");
 }
 
 TEST_F(CliTest, MemoryLimitWithAnUnknownUnitIsRejected) {

@@ -59,7 +59,7 @@ TEST_F(CliTest, JsonListingDescribesTheHostAndEachPluginWithItsOptions) {
    EXPECT_EQ((*state)["type"], "enum");
    EXPECT_EQ((*state)["default"], "recorded");
    EXPECT_EQ((*state)["values"], json({"recorded", "running", "busy", "stopped", "failed", "not-found"}));
-   EXPECT_EQ((*find_by(options, "name", "FAKE_PORTS"))["type"], "port range");
+   EXPECT_EQ((*find_by(options, "name", "FAKE_PORT"))["type"], "port");
 }
 
 TEST_F(CliTest, TextListingShowsEachOptionWithItsTypeFlagsAndDefault) {
@@ -70,7 +70,7 @@ TEST_F(CliTest, TextListingShowsEachOptionWithItsTypeFlagsAndDefault) {
        result.out,
        HasSubstr("    FAKE_PROJECT (string, required)\n        Project the fake workspaces belong to."));
    EXPECT_THAT(result.out, HasSubstr("    FAKE_TOKEN (string, secret)"));
-   EXPECT_THAT(result.out, HasSubstr("    FAKE_PORTS (port range, default 2222-2299)"));
+   EXPECT_THAT(result.out, HasSubstr("    FAKE_PORT (port, default 2222)"));
 }
 
 TEST_F(CliTest, ListingNeedsNoMachineAndNoOptions) {

@@ -91,11 +91,9 @@ TEST(AuthoringGuide, FollowedLiterallyItBuildsAPluginThatTheHostListsAndUses) {
    TempDir home("dpp-guide-home");
    ProcessOptions options;
    options.argv = {"/bin/sh", "-c", script_of(blocks)};
-   options.env = EnvMap{{"HOME", home.path()},
-                        {"PATH", "/usr/local/bin:/usr/bin:/bin"},
-                        {"LANG", "C.UTF-8"},
-                        {"PREFIX", prefix.path()},
-                        {"CXX", DPP_CXX_COMPILER}};
+   options.env = EnvMap{{"HOME", home.path()},     {"PATH", "/usr/local/bin:/usr/bin:/bin"},
+                        {"LANG", "C.UTF-8"},       {"PREFIX", prefix.path()},
+                        {"CXX", DPP_CXX_COMPILER}, {"CC", DPP_C_COMPILER}};
    options.working_dir = home.path();
    const ProcessResult result = run_process(options, std::chrono::minutes(15));
    ASSERT_EQ(result.exit_code, 0) << "the guide's commands failed:\n" << result.out << result.err;
@@ -103,6 +101,9 @@ TEST(AuthoringGuide, FollowedLiterallyItBuildsAPluginThatTheHostListsAndUses) {
    // Its files are where it said, and the plugin landed in the folder it named.
    EXPECT_TRUE(fs::exists(home.file("hello-backend/src/hello_backend.cpp")));
    EXPECT_TRUE(fs::exists(home.file(".local/lib/dokploy-provider/plugins/dpp-com.example.hello.so")));
+   // And the same backend in C, from the guide's C section.
+   EXPECT_TRUE(fs::exists(home.file("hello-c/src/hello_c.c")));
+   EXPECT_TRUE(fs::exists(home.file(".local/lib/dokploy-provider/plugins/dpp-com.example.hello-c.so")));
 
    // Every line of the guide's sample output was printed (the reader's home folder aside).
    int sample_lines = 0;

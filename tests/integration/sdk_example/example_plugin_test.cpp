@@ -47,18 +47,7 @@ TEST_F(SshMachine, BuildsOutOfTreeAgainstTheInstalledSdkOnly) {
 }
 
 TEST_F(SshMachine, ExportsOnlyTheEntrySymbol) {
-   ProcessOptions nm;
-   nm.argv = {"/usr/bin/nm", "-D", "--defined-only", example_build().plugin_file};
-   const ProcessResult result = run_process(nm);
-   ASSERT_EQ(result.exit_code, 0) << result.err;
-   std::vector<std::string> symbols;
-   for (const auto& line : cli::lines_of(result.out)) {
-      const auto space = line.rfind(' ');
-      const std::string name = line.substr(space + 1);
-      // The linker's own markers are not code the plugin exports.
-      if (name != "_init" && name != "_fini" && !name.empty()) symbols.push_back(name);
-   }
-   EXPECT_EQ(symbols, std::vector<std::string>{"dpp_get_plugin_entry"}) << result.out;
+   EXPECT_EQ(exported_symbols(example_build().plugin_file), std::vector<std::string>{"dpp_get_plugin_entry"});
 }
 
 TEST_F(SshMachine, PluginsListsItWithTheOptionsItDeclares) {
@@ -105,15 +94,15 @@ TEST_F(SshMachine, HostValidatesTheDeclaredTypes) {
    EXPECT_EQ(result.exit_code, 2);
    EXPECT_THAT(result.err,
                HasSubstr("SSH_MACHINE_HOST='ssh://build.example' must be a host name, not a URL"));
-   EXPECT_THAT(result.err, HasSubstr("SSH_MACHINE_PORT='twenty-two' is not a whole number"));
+   EXPECT_THAT(result.err, HasSubstr("SSH_MACHINE_PORT='twenty-two' is not a port number"));
 }
 
-TEST_F(SshMachine, PluginRefusesAPortOutsideTcp) {
+TEST_F(SshMachine, HostRefusesAPortOutsideTcpForThePlugin) {
    const auto result = run({"status"}, machine({{"SSH_MACHINE_PORT", "70000"}}));
    EXPECT_EQ(result.exit_code, 2);
-   EXPECT_THAT(
-       cli::last_line(result.err),
-       HasSubstr("org.example.ssh-machine: SSH_MACHINE_PORT=70000 is not a TCP port; expected 1-65535"));
+   EXPECT_THAT(cli::last_line(result.err),
+               HasSubstr("dokploy-provider: SSH_MACHINE_PORT='70000' is outside 1-65535. "
+                         "Expected a TCP port from 1 to 65535."));
 }
 
 TEST_F(SshMachine, PluginRefusesAHostKeyThatIsNotAPublicKeyLine) {

@@ -74,7 +74,7 @@ class AuthPluginTest : public AuthFixture, public ::testing::WithParamInterface<
 
 TEST_P(AuthPluginTest, CreatesPrivateFilesInAPrivateFolder) {
    auto auth = make();
-   auth->prepare(folder_, true);
+   auth->prepare(true);
    EXPECT_EQ(mode_of(folder_), 0700u);
    int files = 0;
    for (const auto& entry : std::filesystem::directory_iterator(folder_)) {
@@ -86,7 +86,7 @@ TEST_P(AuthPluginTest, CreatesPrivateFilesInAPrivateFolder) {
 
 TEST_P(AuthPluginTest, HostKeyIsARealOpensshKeyWhosePublicHalfIsPinned) {
    auto auth = make();
-   auth->prepare(folder_, true);
+   auth->prepare(true);
    const dpp_workspace_auth workspace = auth->workspace_auth();
    ASSERT_NE(workspace.host_public_key, nullptr);
    const ProcessResult derived =
@@ -101,14 +101,14 @@ TEST_P(AuthPluginTest, CredentialsNeverChangeOnceMade) {
    std::string first_key, first_hash, first_host;
    {
       auto auth = make();
-      auth->prepare(folder_, true);
+      auth->prepare(true);
       const dpp_workspace_auth w = auth->workspace_auth();
       first_host = w.host_public_key;
       first_key = w.authorized_key ? w.authorized_key : "";
       first_hash = w.password_hash ? w.password_hash : "";
    }
    auto again = make();
-   again->prepare(folder_, true);
+   again->prepare(true);
    const dpp_workspace_auth w = again->workspace_auth();
    EXPECT_EQ(first_host, w.host_public_key);
    EXPECT_EQ(first_key, w.authorized_key ? w.authorized_key : "");
@@ -118,7 +118,7 @@ TEST_P(AuthPluginTest, CredentialsNeverChangeOnceMade) {
 TEST_P(AuthPluginTest, MissingCredentialsAreNotMadeWithoutCreate) {
    auto auth = make();
    try {
-      auth->prepare(folder_, false);
+      auth->prepare(false);
       FAIL() << "prepare without create made credentials";
    } catch (const core::ProviderError& e) {
       EXPECT_NE(std::string(e.what()).find("recreate"), std::string::npos) << e.what();
@@ -128,12 +128,12 @@ TEST_P(AuthPluginTest, MissingCredentialsAreNotMadeWithoutCreate) {
 TEST_P(AuthPluginTest, DamagedHostKeyIsReportedWithItsFile) {
    {
       auto auth = make();
-      auth->prepare(folder_, true);
+      auth->prepare(true);
    }
    std::ofstream(folder_ + "/ssh_host_ed25519_key", std::ios::trunc) << "not a key\n";
    auto auth = make();
    try {
-      auth->prepare(folder_, true);
+      auth->prepare(true);
       FAIL() << "a damaged key was accepted";
    } catch (const core::ProviderError& e) {
       EXPECT_NE(std::string(e.what()).find("ssh_host_ed25519_key"), std::string::npos) << e.what();
@@ -146,7 +146,7 @@ TEST_P(AuthPluginTest, PlantedSymlinkIsNotFollowed) {
    const std::string target = dir_.write("elsewhere", "untouched");
    std::filesystem::create_symlink(target, folder_ + "/ssh_host_ed25519_key");
    auto auth = make();
-   EXPECT_THROW(auth->prepare(folder_, true), core::ProviderError);
+   EXPECT_THROW(auth->prepare(true), core::ProviderError);
    EXPECT_EQ(dir_.read("elsewhere"), "untouched");
 }
 
@@ -169,7 +169,7 @@ class KeyAuthTest : public AuthFixture {
 
 TEST_F(KeyAuthTest, WorkspaceGetsOnlyThePublicKeyAndTheTransportTheKeyFile) {
    auto auth = make();
-   auth->prepare(folder_, true);
+   auth->prepare(true);
    const dpp_workspace_auth workspace = auth->workspace_auth();
    ASSERT_NE(workspace.authorized_key, nullptr);
    EXPECT_EQ(workspace.password_hash, nullptr);
@@ -191,7 +191,7 @@ class PasswordAuthTest : public AuthFixture {
 
 TEST_F(PasswordAuthTest, WorkspaceGetsOnlyASha512HashOfALongRandomPassword) {
    auto auth = make();
-   auth->prepare(folder_, true);
+   auth->prepare(true);
    const dpp_workspace_auth workspace = auth->workspace_auth();
    const dpp_credentials credentials = auth->credentials();
    ASSERT_EQ(credentials.kind, DPP_CREDENTIAL_PASSWORD);
@@ -208,12 +208,12 @@ TEST_F(PasswordAuthTest, WorkspaceGetsOnlyASha512HashOfALongRandomPassword) {
 
 TEST_F(PasswordAuthTest, TwoMachinesGetDifferentPasswords) {
    auto first = make();
-   first->prepare(folder_, true);
+   first->prepare(true);
    const std::string one = first->credentials().password;
    MachineState other(dir_.path() + "/other", "other-machine");
    services_.set_machine(&other);
    auto second = make();
-   second->prepare(dir_.path() + "/other", true);
+   second->prepare(true);
    EXPECT_NE(one, std::string(second->credentials().password));
 }
 

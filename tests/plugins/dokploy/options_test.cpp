@@ -30,7 +30,7 @@ TEST(DokployOptions, DeclaresEveryOptionWithTypeGroupDefaultAndFlags) {
        {"DOKPLOY_DOCKER_PRIVILEGES", DPP_OPTION_ENUM, 0, "privileged", "workspace",
         "privileged|capabilities|sysbox"},
        {"DOKPLOY_SSH_HOST", DPP_OPTION_HOST, 0, nullptr, "ssh", nullptr},
-       {"DOKPLOY_SSH_PORT_RANGE", DPP_OPTION_PORT_RANGE, 0, "2222-2299", "ssh", nullptr},
+       {"DOKPLOY_SSH_PORT_RANGE", DPP_OPTION_STRING, 0, "2222-2299", "ssh", nullptr},
        {"DOKPLOY_SSH_PUBLISH_MODE", DPP_OPTION_ENUM, 0, "ingress", "ssh", "ingress|host"},
        {"DOKPLOY_CA_CERT", DPP_OPTION_PATH, 0, nullptr, "connection", nullptr},
        {"DOKPLOY_TLS_INSECURE", DPP_OPTION_BOOLEAN, 0, "false", "connection", nullptr},
@@ -81,7 +81,8 @@ class OptionValues : public DokployPluginTest {
 };
 
 TEST_F(OptionValues, UnusableValuesAreConfigurationErrorsNamingTheOption) {
-   expect_refused("DOKPLOY_SSH_PORT_RANGE", "2299-2222", "DOKPLOY_SSH_PORT_RANGE is reversed");
+   expect_refused("DOKPLOY_SSH_PORT_RANGE", "2299-2222", "DOKPLOY_SSH_PORT_RANGE='2299-2222' is reversed");
+   expect_refused("DOKPLOY_SSH_PORT_RANGE", "2222-70000", "has a port outside 1-65535");
    expect_refused("DOKPLOY_SERVER_URL", "ftp://dokploy.example.com", "DOKPLOY_SERVER_URL");
    expect_refused("DOKPLOY_SERVER_URL", "https://user:pw@dokploy.example.com", "credentials");
    expect_refused("DOKPLOY_API_TOKEN", "has space", "DOKPLOY_API_TOKEN");

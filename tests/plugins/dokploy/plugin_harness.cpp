@@ -91,7 +91,7 @@ const char* FakeHost::machine_folder(const dpp_host*) {
 }
 
 dpp_status FakeHost::state_get(const dpp_host* host, const char* key, char* buffer, size_t capacity,
-                               size_t* needed) {
+                               size_t* needed, dpp_error*) {
    FakeHost& me = mutable_self(host);
    std::lock_guard lock(me.mutex_);
    auto it = me.state_.find(key);

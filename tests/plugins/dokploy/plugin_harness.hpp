@@ -61,7 +61,7 @@ class FakeHost {
    static const char* machine_id_of(const dpp_host* host);
    static const char* machine_folder(const dpp_host* host);
    static dpp_status state_get(const dpp_host* host, const char* key, char* buffer, size_t capacity,
-                               size_t* needed);
+                               size_t* needed, dpp_error* error);
    static dpp_status state_set(const dpp_host* host, const char* key, const char* value, dpp_error* error);
    static dpp_status check_endpoint(const dpp_host* host, const char* hostname, uint16_t port,
                                     const char* expected_host_key, uint32_t timeout_ms, dpp_error* error);

@@ -167,8 +167,8 @@ dpp_status backend_status(dpp_backend*, const char*, dpp_workspace_info* info, d
       g_host->state_set(g_host, "bad-utf8", "\xff", &set_error);
       char small[4];
       std::size_t needed = 0;
-      g_host->state_get(g_host, "big", small, sizeof small, &needed);
-      g_host->state_get(g_host, nullptr, nullptr, 0, nullptr);
+      g_host->state_get(g_host, "big", small, sizeof small, &needed, nullptr);
+      g_host->state_get(g_host, nullptr, nullptr, 0, nullptr, nullptr);
       g_host->write_machine_file(g_host, "../escape", "x", 1, &set_error);
       g_host->write_machine_file(g_host, "big", huge('f', 2 << 20).data(), 2 << 20, &set_error);
       g_host->read_machine_file(g_host, "missing", nullptr, 0, nullptr, &set_error);
@@ -222,7 +222,7 @@ void auth_destroy(dpp_auth* self) {
    delete self;
 }
 
-dpp_status auth_prepare(dpp_auth*, const char*, uint32_t, dpp_error*) {
+dpp_status auth_prepare(dpp_auth*, uint32_t, dpp_error*) {
    if (mode("auth.prepare.throws")) throw std::runtime_error("prepare blew up");
    return DPP_OK;
 }

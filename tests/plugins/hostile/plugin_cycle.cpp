@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
          }
          if (plugin->offers(PluginKind::auth)) {
             Auth auth(plugin, services, config);
-            auth.prepare(argv[2], /*create_missing=*/true);
+            auth.prepare(/*create_missing=*/true);
             (void)auth.workspace_auth();
             (void)auth.credentials();
             ++made;

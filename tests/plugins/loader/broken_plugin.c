@@ -71,7 +71,7 @@ MAYBE_UNUSED static dpp_status backend_status(dpp_backend* self, const char* mac
    (void)machine_id;
    (void)error;
    info->state = DPP_WORKSPACE_NOT_FOUND;
-   if (g_host->state_get && g_host->state_get(g_host, "created", value, sizeof value, NULL) == DPP_OK)
+   if (g_host->state_get && g_host->state_get(g_host, "created", value, sizeof value, NULL, NULL) == DPP_OK)
       info->state = DPP_WORKSPACE_STOPPED;
    snprintf(info->detail, sizeof info->detail, "%s", data->greeting);
    return DPP_OK;
@@ -161,8 +161,8 @@ MAYBE_UNUSED static const void* plugin_get_factory(const char* factory_id) {
 static const dpp_option_desc k_options[] = {
     {sizeof(dpp_option_desc), "TEST_C_GREETING", "What the C test backend says.", GREETING_DEFAULT,
      DPP_OPTION_STRING, 0, NULL, "workspace"},
-    {sizeof(dpp_option_desc), "TEST_C_PORTS", "Ports the C test backend may use.", NULL,
-     DPP_OPTION_PORT_RANGE, 0, NULL, NULL},
+    {sizeof(dpp_option_desc), "TEST_C_PORT", "Port the C test backend uses.", NULL, DPP_OPTION_PORT, 0, NULL,
+     NULL},
 #if defined(DEFECT_BAD_OPTION_NAME)
     {sizeof(dpp_option_desc), "lower-case name", "Not an environment variable name.", NULL, DPP_OPTION_STRING,
      0, NULL, NULL},
@@ -217,7 +217,7 @@ static const longer_entry k_entry = {
 #else
         sizeof(dpp_plugin_entry),
 #endif
-        {TEST_ABI_MAJOR, TEST_ABI_MINOR, 0},
+        {TEST_ABI_MAJOR, TEST_ABI_MINOR},
 #if defined(DEFECT_BAD_ID)
         "Not A Valid Id!",
 #else

@@ -91,10 +91,10 @@ TEST_F(Loader, CorrectCPluginLoadsWithItsIdVersionDescriptionAndOptions) {
    EXPECT_EQ(greeting.default_value, "hello");
    EXPECT_EQ(greeting.group, "workspace");
    EXPECT_EQ(greeting.owner, "test.c-backend");
-   const OptionSpec& ports = plugin->options()[1];
-   EXPECT_EQ(ports.type, DPP_OPTION_PORT_RANGE);
-   EXPECT_FALSE(ports.default_value.has_value());
-   EXPECT_EQ(ports.group, "advanced");
+   const OptionSpec& port = plugin->options()[1];
+   EXPECT_EQ(port.type, DPP_OPTION_PORT);
+   EXPECT_FALSE(port.default_value.has_value());
+   EXPECT_EQ(port.group, "advanced");
 
    EXPECT_FALSE(plugin->offers(PluginKind::backend)) << "nothing is offered before init";
    plugin->initialise(services_.for_plugin(plugin->id()));
@@ -527,7 +527,7 @@ TEST_F(Registry, AlternativesThatDeclareAnOptionDifferentlyAreReportedWithTheOne
    install("other-greeting");
    const auto overlaps =
        find_option_overlaps(host_option_specs(), registry_for({dir_.path()}).load_all().loaded);
-   ASSERT_EQ(overlaps.size(), 1u) << "TEST_C_PORTS is declared alike by both: shared, not reported";
+   ASSERT_EQ(overlaps.size(), 1u) << "TEST_C_PORT is declared alike by both: shared, not reported";
    EXPECT_EQ(overlaps[0].name, "TEST_C_GREETING");
    EXPECT_FALSE(overlaps[0].clash);
    EXPECT_EQ(overlaps[0].message,
@@ -568,7 +568,7 @@ TEST_F(Registry, PluginOptionsAreValidatedTogetherWithTheHostsAndAllReportedAtOn
    SessionSettings settings;
    settings.executable = dir_.file("bin/dokploy-provider");
    settings.environment = Environment::from_map(
-       {{"DOKPLOY_BACKEND", file}, {"TEST_C_PORTS", "2299-2222"}, {"DOKPLOY_MEMORY_LIMIT", "2x"}});
+       {{"DOKPLOY_BACKEND", file}, {"TEST_C_PORT", "70000"}, {"DOKPLOY_MEMORY_LIMIT", "2x"}});
    Session session(std::move(settings));
    try {
       session.configure({.backend = true});
@@ -578,9 +578,7 @@ TEST_F(Registry, PluginOptionsAreValidatedTogetherWithTheHostsAndAllReportedAtOn
       std::string all;
       for (const auto& problem : e.problems()) all += problem + "\n";
       EXPECT_THAT(all, HasSubstr("DOKPLOY_MEMORY_LIMIT='2x'"));
-      EXPECT_THAT(all,
-                  HasSubstr("TEST_C_PORTS='2299-2222' is reversed: the first port (2299) is greater than the "
-                            "last (2222)"));
+      EXPECT_THAT(all, HasSubstr("TEST_C_PORT='70000' is outside 1-65535"));
    }
 }
 

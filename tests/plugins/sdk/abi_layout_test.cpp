@@ -1,10 +1,12 @@
-// The ABI 1 layout: pinned by static assertions in this C++20 file and in c11_layout.c (both
-// include abi_pins.h), and compared member by member between the two compilers at run time.
+// The guard of the frozen ABI 1.0 (docs/plugin-authoring.md): its layout, pinned by static
+// assertions in this C++20 file and in c11_layout.c (both include abi_pins.h) and compared member
+// by member between the two compilers at run time, and the signatures settled for 1.0.
 #include <gtest/gtest.h>
 
 #include <cstdio>
 #include <cstring>
 #include <string>
+#include <type_traits>
 
 #include "abi_pins.h"
 #include "layout_table.h"
@@ -69,6 +71,31 @@ TEST(AbiLayout, CapabilityIdsAndTheEntrySymbolAreFixedStrings) {
    EXPECT_STREQ(DPP_TRANSPORT_FACTORY_ID, "dpp.transport/1");
    EXPECT_STREQ(DPP_AUTH_FACTORY_ID, "dpp.auth/1");
    EXPECT_STREQ(DPP_PLUGIN_ENTRY_SYMBOL, "dpp_get_plugin_entry");
+}
+
+// The table functions whose signatures were settled for 1.0 (issue 14): a changed parameter list
+// would keep every size and offset, so it is pinned here by type.
+static_assert(
+    std::is_same_v<decltype(dpp_host::state_get),
+                   dpp_status (*)(const dpp_host*, const char*, char*, size_t, size_t*, dpp_error*)>,
+    "dpp_host.state_get reports through a dpp_error like every fallible host call");
+static_assert(
+    std::is_same_v<decltype(dpp_host::wait_for_endpoint),
+                   dpp_status (*)(const dpp_host*, const char*, uint16_t, const char*, uint32_t, dpp_error*)>,
+    "dpp_host.wait_for_endpoint has check_endpoint's arguments");
+static_assert(std::is_same_v<decltype(dpp_auth::prepare), dpp_status (*)(dpp_auth*, uint32_t, dpp_error*)>,
+              "dpp_auth.prepare takes no folder: dpp_host.machine_folder is the one source");
+static_assert(std::is_same_v<decltype(dpp_version::minor), uint32_t> && sizeof(dpp_version) == 8,
+              "dpp_version is major and minor, no patch");
+
+TEST(AbiLayout, TheBootstrapEnvironmentHasFixedNames) {
+   // Workspace images and third-party backends rely on these names (backend.h).
+   EXPECT_STREQ(DPP_ENV_SSH_PORT, "DPP_SSH_PORT");
+   EXPECT_STREQ(DPP_ENV_SSH_USER, "DPP_SSH_USER");
+   EXPECT_STREQ(DPP_ENV_SSH_AUTHORIZED_KEY, "DPP_SSH_AUTHORIZED_KEY");
+   EXPECT_STREQ(DPP_ENV_SSH_PASSWORD_HASH, "DPP_SSH_PASSWORD_HASH");
+   EXPECT_STREQ(DPP_ENV_SSH_HOST_KEY, "DPP_SSH_HOST_KEY");
+   EXPECT_STREQ(DPP_ENV_DOCKERD, "DPP_DOCKERD");
 }
 
 }  // namespace

@@ -31,11 +31,14 @@
 
 /* ----- constants: the same on every platform ----- */
 DPP_PIN_VALUE(DPP_ABI_VERSION_MAJOR, 1);
+/* 1.0 is frozen (docs/plugin-authoring.md): an appended member bumps this, with its pins. */
+DPP_PIN_VALUE(DPP_ABI_VERSION_MINOR, 0);
 DPP_PIN_VALUE(DPP_ERROR_MESSAGE_CAPACITY, 2048);
 DPP_PIN_VALUE(DPP_HOST_NAME_CAPACITY, 256);
 DPP_PIN_VALUE(DPP_USER_NAME_CAPACITY, 64);
 DPP_PIN_VALUE(DPP_HOST_KEY_CAPACITY, 1024);
 DPP_PIN_VALUE(DPP_DETAIL_CAPACITY, 1024);
+DPP_PIN_VALUE(DPP_SIGNAL_NAME_CAPACITY, 32);
 
 /* Status codes never change meaning. */
 DPP_PIN_VALUE(DPP_OK, 0);
@@ -71,7 +74,7 @@ DPP_PIN_VALUE(DPP_OPTION_NUMBER, 3);
 DPP_PIN_VALUE(DPP_OPTION_DURATION, 4);
 DPP_PIN_VALUE(DPP_OPTION_SIZE, 5);
 DPP_PIN_VALUE(DPP_OPTION_URL, 6);
-DPP_PIN_VALUE(DPP_OPTION_PORT_RANGE, 7);
+DPP_PIN_VALUE(DPP_OPTION_PORT, 7);
 DPP_PIN_VALUE(DPP_OPTION_ENUM, 8);
 DPP_PIN_VALUE(DPP_OPTION_PATH, 9);
 DPP_PIN_VALUE(DPP_OPTION_HOST, 10);
@@ -97,7 +100,8 @@ DPP_PIN_VALUE(DPP_AUTH_CREATE, 1);
 
 /* Members that are fixed-size arrays. */
 DPP_PIN(DPP_MEMBER_SIZE(dpp_error, message) == 2048, "dpp_error.message capacity changed");
-DPP_PIN(DPP_MEMBER_SIZE(dpp_run_result, exit_signal) == 32, "dpp_run_result.exit_signal capacity changed");
+DPP_PIN(DPP_MEMBER_SIZE(dpp_run_result, exit_signal) == DPP_SIGNAL_NAME_CAPACITY,
+        "dpp_run_result.exit_signal capacity changed");
 DPP_PIN(DPP_MEMBER_SIZE(dpp_workspace_info, ssh_host) == DPP_HOST_NAME_CAPACITY, "ssh_host capacity changed");
 DPP_PIN(DPP_MEMBER_SIZE(dpp_workspace_info, ssh_user) == DPP_USER_NAME_CAPACITY, "ssh_user capacity changed");
 DPP_PIN(DPP_MEMBER_SIZE(dpp_workspace_info, ssh_host_key) == DPP_HOST_KEY_CAPACITY,

@@ -63,6 +63,34 @@ TEST(SdkHeaders, EveryKnownStatusHasANameAndAMessage) {
    }
 }
 
+TEST(SdkHeaders, EveryStatusIsNamedAfterItsOwnConstant) {
+   // dpp_status_name and dpp_strerror read one table in code order: a row out of place shows here.
+#define DPP_EXPECT_NAMED(code) EXPECT_STREQ(dpp_status_name(code), #code)
+   DPP_EXPECT_NAMED(DPP_OK);
+   DPP_EXPECT_NAMED(DPP_E_INVALID_ARGUMENT);
+   DPP_EXPECT_NAMED(DPP_E_UNSUPPORTED);
+   DPP_EXPECT_NAMED(DPP_E_NOT_FOUND);
+   DPP_EXPECT_NAMED(DPP_E_CONFIG);
+   DPP_EXPECT_NAMED(DPP_E_AUTH);
+   DPP_EXPECT_NAMED(DPP_E_CONNECT);
+   DPP_EXPECT_NAMED(DPP_E_TIMEOUT);
+   DPP_EXPECT_NAMED(DPP_E_CANCELLED);
+   DPP_EXPECT_NAMED(DPP_E_HOST_KEY_MISMATCH);
+   DPP_EXPECT_NAMED(DPP_E_PROTOCOL);
+   DPP_EXPECT_NAMED(DPP_E_REMOTE);
+   DPP_EXPECT_NAMED(DPP_E_CONFLICT);
+   DPP_EXPECT_NAMED(DPP_E_IO);
+   DPP_EXPECT_NAMED(DPP_E_BUFFER_TOO_SMALL);
+   DPP_EXPECT_NAMED(DPP_E_VERSION);
+   DPP_EXPECT_NAMED(DPP_E_INTERNAL);
+   DPP_EXPECT_NAMED(DPP_E_CONNECTION_LOST);
+#undef DPP_EXPECT_NAMED
+   EXPECT_STREQ(dpp_strerror(DPP_E_TIMEOUT), "timed out");
+   EXPECT_STREQ(dpp_strerror(DPP_E_CONNECTION_LOST), "connection lost");
+   EXPECT_STREQ(dpp_status_name(DPP_E_CONNECTION_LOST - 1), "DPP_E_UNKNOWN");
+   EXPECT_STREQ(dpp_strerror(1), "unknown error");
+}
+
 TEST(SdkHeaders, ErrorSetFillsTheRecordAndReturnsTheStatus) {
    dpp_error error{};
    error.struct_size = sizeof error;
@@ -97,14 +125,14 @@ TEST(SdkHeaders, ErrorSetCutsALongMessageAtAUtf8Boundary) {
 }
 
 TEST(SdkHeaders, VersionsAreCompatibleOnlyWithTheSameMajorAndNoNewerMinor) {
-   const dpp_version host{1, 3, 0};
-   EXPECT_TRUE(dpp_version_is_compatible(host, dpp_version{1, 3, 9}));
-   EXPECT_TRUE(dpp_version_is_compatible(host, dpp_version{1, 0, 0}));
-   EXPECT_FALSE(dpp_version_is_compatible(host, dpp_version{1, 4, 0}));
-   EXPECT_FALSE(dpp_version_is_compatible(host, dpp_version{2, 0, 0}));
-   EXPECT_FALSE(dpp_version_is_compatible(host, dpp_version{0, 3, 0}));
-   EXPECT_EQ(dpp_test_c11_version_is_compatible(host, dpp_version{1, 4, 0}), 0);
-   EXPECT_EQ(dpp_test_c11_version_is_compatible(host, dpp_version{1, 2, 0}), 1);
+   const dpp_version host{1, 3};
+   EXPECT_TRUE(dpp_version_is_compatible(host, dpp_version{1, 3}));
+   EXPECT_TRUE(dpp_version_is_compatible(host, dpp_version{1, 0}));
+   EXPECT_FALSE(dpp_version_is_compatible(host, dpp_version{1, 4}));
+   EXPECT_FALSE(dpp_version_is_compatible(host, dpp_version{2, 0}));
+   EXPECT_FALSE(dpp_version_is_compatible(host, dpp_version{0, 3}));
+   EXPECT_EQ(dpp_test_c11_version_is_compatible(host, dpp_version{1, 4}), 0);
+   EXPECT_EQ(dpp_test_c11_version_is_compatible(host, dpp_version{1, 2}), 1);
 }
 
 }  // namespace

@@ -382,6 +382,17 @@ TEST_F(SdkPlugin, StateValueLongerThanTheFirstBufferIsReadWhole) {
    EXPECT_EQ(host_.state_get_calls, 2);  // one too small, one that fits
 }
 
+TEST_F(SdkPlugin, StateThatCannotBeReadFailsWithTheHostsMessage) {
+   init();
+   host_.state_get_fails = true;
+   dpp_backend* backend = make_backend();
+   dpp_workspace_info info = fresh_info();
+   dpp_error error = fresh_error();
+   EXPECT_EQ(backend->status(backend, "m1", &info, &error), DPP_E_IO);
+   EXPECT_STREQ(error.message,
+                "cannot read 'created' from the machine state: the fake state file is unreadable");
+}
+
 TEST_F(SdkPlugin, DebugTextIsNotEvenSentWhenTheHostsLevelIsHigher) {
    init();
    host_.lines.clear();
@@ -401,12 +412,84 @@ TEST_F(SdkPlugin, HostWithoutServicesIsHandledByTheWrapper) {
    const sdk::Host none;
    EXPECT_FALSE(none.cancelled());
    EXPECT_FALSE(none.log_enabled(DPP_LOG_ERROR));
-   EXPECT_EQ(none.state_get("anything"), std::nullopt);
+   EXPECT_THROW(none.state_get("anything"), sdk::Error);
    EXPECT_THROW(none.state_set("k", std::string("v")), sdk::Error);
-   std::string message;
-   EXPECT_EQ(none.check_endpoint("h", 22, "", 1000, &message), DPP_E_UNSUPPORTED);
-   EXPECT_EQ(message, "this host cannot check SSH endpoints");
+   try {
+      none.check_endpoint("h", 22, "", 1000);
+      ADD_FAILURE() << "no exception";
+   } catch (const sdk::Error& e) {
+      EXPECT_EQ(e.status(), DPP_E_UNSUPPORTED);
+      EXPECT_STREQ(e.what(), "this host cannot check SSH endpoints");
+   }
    EXPECT_EQ(none.machine_id(), "");
+}
+
+TEST_F(SdkPlugin, EndpointAnswersOtherThanTheKeyAreThrownWithTheirStatusAndMessage) {
+   const sdk::Host host(host_.get());
+   EXPECT_NO_THROW(host.check_endpoint("w", 2222, "", 1000));
+   EXPECT_NO_THROW(host.wait_for_endpoint("w", 2222, "", 1000));
+   host_.endpoint_answer = DPP_E_HOST_KEY_MISMATCH;
+   host_.endpoint_message = "another key answered at w:2222";
+   for (const bool wait : {false, true}) {
+      try {
+         if (wait)
+            host.wait_for_endpoint("w", 2222, "", 1000);
+         else
+            host.check_endpoint("w", 2222, "", 1000);
+         ADD_FAILURE() << "no exception";
+      } catch (const sdk::Error& e) {
+         EXPECT_EQ(e.status(), DPP_E_HOST_KEY_MISMATCH);
+         EXPECT_STREQ(e.what(), "another key answered at w:2222");
+      }
+   }
+   EXPECT_EQ(host_.endpoint_calls, (std::vector<std::string>{"check", "wait", "check", "wait"}));
+}
+
+TEST(SdkOptions, ADeclarationNamesWhatDiffersFromAPlainOptionalString) {
+   constexpr dpp_option_desc plain = sdk::option("PLAIN", "Some text.");
+   EXPECT_EQ(plain.struct_size, sizeof(dpp_option_desc));
+   EXPECT_STREQ(plain.name, "PLAIN");
+   EXPECT_STREQ(plain.description, "Some text.");
+   EXPECT_EQ(plain.type, DPP_OPTION_STRING);
+   EXPECT_EQ(plain.flags, 0u);
+   EXPECT_EQ(plain.default_value, nullptr);
+   EXPECT_EQ(plain.enum_values, nullptr);
+   EXPECT_EQ(plain.group, nullptr);
+   constexpr dpp_option_desc port =
+       sdk::option("PORT", "A port.").of_type(DPP_OPTION_PORT).defaults_to("22").in_group("ssh");
+   EXPECT_EQ(port.type, DPP_OPTION_PORT);
+   EXPECT_STREQ(port.default_value, "22");
+   EXPECT_STREQ(port.group, "ssh");
+   constexpr dpp_option_desc token = sdk::option("TOKEN", "A token.").secret().required();
+   EXPECT_EQ(token.flags, static_cast<uint32_t>(DPP_OPTION_SECRET | DPP_OPTION_REQUIRED));
+   constexpr dpp_option_desc mode = sdk::option("MODE", "A choice.").one_of("a|b");
+   EXPECT_EQ(mode.type, DPP_OPTION_ENUM);
+   EXPECT_STREQ(mode.enum_values, "a|b");
+}
+
+TEST_F(SdkPlugin, MembersBeyondAnOlderHostsStructSizeAreNeverCalled) {
+   // The fake table has every pointer set; a host of an older minor would end before them.
+   host_.state["k"] = "v";
+   const sdk::Host host(host_.get());
+   host_.cut_before(offsetof(dpp_host, state_get));
+   EXPECT_TRUE(host.log_enabled(DPP_LOG_INFO));
+   try {
+      (void)host.state_get("k");
+      ADD_FAILURE() << "no exception";
+   } catch (const sdk::Error& e) {
+      EXPECT_EQ(e.status(), DPP_E_UNSUPPORTED);
+   }
+   EXPECT_EQ(host_.state_get_calls, 0);
+   EXPECT_THROW(host.state_set("k", std::string("w")), sdk::Error);
+   EXPECT_EQ(host_.state["k"], "v");
+   host_.cut_before(offsetof(dpp_host, log));
+   host.info("never written");
+   host_.cancelled = true;
+   EXPECT_FALSE(host.cancelled());
+   host_.cancelled = false;
+   EXPECT_TRUE(host_.lines.empty());
+   host_.cut_before(sizeof(dpp_host));
+   EXPECT_EQ(host.state_get("k"), "v");
 }
 
 TEST_F(SdkPlugin, CancellationReachesThePluginAsCancelled) {
@@ -525,7 +608,7 @@ TEST_F(SdkPlugin, AuthHandsOutStringsThatStayValidAndEmptyOnesAsNull) {
    dpp_workspace_auth workspace{};
    workspace.struct_size = sizeof workspace;
    EXPECT_EQ(auth->workspace_auth(auth, &workspace, &error), DPP_E_NOT_FOUND);
-   ASSERT_EQ(auth->prepare(auth, "/tmp/machine", DPP_AUTH_CREATE, &error), DPP_OK);
+   ASSERT_EQ(auth->prepare(auth, DPP_AUTH_CREATE, &error), DPP_OK) << error.message;
    ASSERT_EQ(auth->workspace_auth(auth, &workspace, &error), DPP_OK) << error.message;
    dpp_credentials credentials{};
    credentials.struct_size = sizeof credentials;

@@ -78,9 +78,9 @@ class TinyTransport final : public sdk::Transport {
 
 class TinyAuth final : public sdk::Auth {
  public:
-   TinyAuth(sdk::Host, const sdk::Options&) {}
-   void prepare(const std::string& folder, bool create) override {
-      if (folder.empty()) throw Error(DPP_E_INVALID_ARGUMENT, "no machine folder");
+   TinyAuth(sdk::Host host, const sdk::Options&) : host_(host) {}
+   void prepare(bool create) override {
+      if (host_.machine_folder().empty()) throw Error(DPP_E_INVALID_ARGUMENT, "no machine folder");
       prepared_ = create;
    }
    sdk::WorkspaceAuth workspace_auth() override {
@@ -96,6 +96,7 @@ class TinyAuth final : public sdk::Auth {
    }
 
  private:
+   sdk::Host host_;
    bool prepared_ = false;
 };
 
@@ -105,10 +106,9 @@ struct TinyPlugin {
    static constexpr const char* description = "The SDK tests' tiny plugin";
    static std::span<const dpp_option_desc> options() {
       static constexpr dpp_option_desc all[] = {
-          sdk::option("TINY_GREETING", "What create says.", "hi", DPP_OPTION_STRING),
-          sdk::option("TINY_TOKEN", "A secret.", nullptr, DPP_OPTION_STRING,
-                      DPP_OPTION_SECRET | DPP_OPTION_REQUIRED, nullptr, "connection"),
-          sdk::option("TINY_MODE", "A choice.", "fast", DPP_OPTION_ENUM, 0, "fast|safe"),
+          sdk::option("TINY_GREETING", "What create says.").defaults_to("hi"),
+          sdk::option("TINY_TOKEN", "A secret.").required().secret().in_group("connection"),
+          sdk::option("TINY_MODE", "A choice.").one_of("fast|safe").defaults_to("fast"),
       };
       return all;
    }

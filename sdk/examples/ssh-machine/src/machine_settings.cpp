@@ -50,16 +50,10 @@ std::string canonical_host_key(const std::string& text) {
 
 MachineSettings MachineSettings::from(const dpp::sdk::Options& options) {
    MachineSettings settings;
-   // The host has already checked the declared types (a host name, an integer, a duration) and
+   // The host has already checked the declared types (a host name, a TCP port, a duration) and
    // refused missing required options; what is left are this backend's own rules.
    settings.host = options.require("SSH_MACHINE_HOST");
-
-   const std::string port = options.get_or("SSH_MACHINE_PORT", "22");
-   const long long number = std::stoll(port);
-   if (number < 1 || number > 65535)
-      throw Error(DPP_E_CONFIG,
-                  "SSH_MACHINE_PORT=" + port + " is not a TCP port; expected 1-65535 (SSH uses 22)");
-   settings.port = static_cast<uint16_t>(number);
+   settings.port = static_cast<uint16_t>(options.get_u64("SSH_MACHINE_PORT", 22));
 
    settings.user = options.require("SSH_MACHINE_USER");
    if (!is_login_name(settings.user))

@@ -14,13 +14,6 @@ constexpr const char* kPort = "port";
 constexpr const char* kUser = "user";
 constexpr const char* kHostKey = "host_key";
 
-// The value of the workspace environment variable `name` in the host's spec, if any.
-std::optional<std::string> spec_env(const dpp::sdk::WorkspaceSpec& spec, const std::string& name) {
-   for (const auto& [key, value] : spec.env)
-      if (key == name) return value;
-   return std::nullopt;
-}
-
 }  // namespace
 
 SshMachineBackend::SshMachineBackend(dpp::sdk::Host host, const dpp::sdk::Options& options)
@@ -46,10 +39,14 @@ void SshMachineBackend::record(const MachineSettings& machine) const {
 }
 
 dpp_status SshMachineBackend::reachable(const MachineSettings& machine, std::string& detail) const {
-   // Through the host's transport: a key exchange that proves the pinned key answers.
-   const dpp_status status =
-       host_.check_endpoint(machine.host, machine.port, machine.host_key, machine.timeout_ms, &detail);
-   if (status != DPP_E_UNSUPPORTED) return status;
+   try {
+      // Through the host's transport: a key exchange that proves the pinned key answers.
+      host_.check_endpoint(machine.host, machine.port, machine.host_key, machine.timeout_ms);
+      return DPP_OK;
+   } catch (const Error& e) {
+      detail = e.what();
+      if (e.status() != DPP_E_UNSUPPORTED) return e.status();
+   }
    // No transport in this run (status, delete): the banner says whether SSH answers at all.
    const int timeout = static_cast<int>(machine.timeout_ms < 5000 ? machine.timeout_ms : 5000);
    return ssh_banner_answers(machine.host, machine.port, timeout, detail) ? DPP_OK : DPP_E_CONNECT;
@@ -87,21 +84,24 @@ void SshMachineBackend::check(dpp::sdk::CheckReport& report) {
 
 dpp::sdk::WorkspaceInfo SshMachineBackend::create(const dpp::sdk::WorkspaceSpec& spec) {
    // This backend cannot put a password on a machine it did not make: only key logins work.
-   const auto authorized_key = spec_env(spec, "DPP_SSH_AUTHORIZED_KEY");
+   const auto authorized_key = spec.env_value(DPP_ENV_SSH_AUTHORIZED_KEY);
    if (!authorized_key)
       throw Error(DPP_E_CONFIG, "org.example.ssh-machine logs in with a key only; set DOKPLOY_SSH_AUTH=key");
 
-   std::string detail;
-   const dpp_status status = reachable(settings_, detail);
-   if (status == DPP_E_HOST_KEY_MISMATCH)
-      throw Error(status, settings_.host + ":" + std::to_string(settings_.port) +
-                              " answers with another host key than SSH_MACHINE_HOST_KEY (" + detail +
-                              "); compare it with /etc/ssh/ssh_host_ed25519_key.pub on the machine");
-   if (status == DPP_E_CANCELLED) throw Error(status, "cancelled");
-   if (status != DPP_OK)
-      throw Error(status, "the machine " + settings_.host + ":" + std::to_string(settings_.port) +
-                              " does not answer SSH (" + detail +
-                              "); start it, or correct SSH_MACHINE_HOST and SSH_MACHINE_PORT");
+   try {
+      // The host's transport proves the pinned key answers, waiting up to SSH_MACHINE_TIMEOUT
+      // while the machine is still booting (dpp_host.wait_for_endpoint: no retry loop of ours).
+      host_.wait_for_endpoint(settings_.host, settings_.port, settings_.host_key, settings_.timeout_ms);
+   } catch (const Error& e) {
+      const std::string where = settings_.host + ":" + std::to_string(settings_.port);
+      if (e.status() == DPP_E_HOST_KEY_MISMATCH)
+         throw Error(e.status(), where + " answers with another host key than SSH_MACHINE_HOST_KEY (" +
+                                     e.what() +
+                                     "); compare it with /etc/ssh/ssh_host_ed25519_key.pub on the machine");
+      if (e.status() == DPP_E_CANCELLED) throw;
+      throw Error(e.status(), "the machine " + where + " does not answer SSH (" + e.what() +
+                                  "); start it, or correct SSH_MACHINE_HOST and SSH_MACHINE_PORT");
+   }
 
    record(settings_);
    host_.info("recorded the machine ", settings_.address(), " for ", spec.machine_id);

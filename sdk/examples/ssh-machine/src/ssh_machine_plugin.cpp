@@ -15,19 +15,26 @@ struct SshMachinePlugin {
    static std::span<const dpp_option_desc> options() {
       using dpp::sdk::option;
       static constexpr dpp_option_desc all[] = {
-          option("SSH_MACHINE_HOST", "Host name or IP address of the machine.", nullptr, DPP_OPTION_HOST,
-                 DPP_OPTION_REQUIRED, nullptr, "connection"),
-          option("SSH_MACHINE_PORT", "SSH port of the machine.", "22", DPP_OPTION_INTEGER, 0, nullptr,
-                 "connection"),
+          option("SSH_MACHINE_HOST", "Host name or IP address of the machine.")
+              .of_type(DPP_OPTION_HOST)
+              .required()
+              .in_group("connection"),
+          option("SSH_MACHINE_PORT", "SSH port of the machine.")
+              .of_type(DPP_OPTION_PORT)
+              .defaults_to("22")
+              .in_group("connection"),
           option("SSH_MACHINE_USER",
-                 "User DevPod logs in as; its ~/.ssh/authorized_keys must hold the key `create` prints.",
-                 nullptr, DPP_OPTION_STRING, DPP_OPTION_REQUIRED, nullptr, "ssh"),
+                 "User DevPod logs in as; its ~/.ssh/authorized_keys must hold the key `create` prints.")
+              .required()
+              .in_group("ssh"),
           option("SSH_MACHINE_HOST_KEY",
                  "The machine's SSH host key, pinned (no trust on first use): the content of "
-                 "/etc/ssh/ssh_host_ed25519_key.pub there.",
-                 nullptr, DPP_OPTION_STRING, DPP_OPTION_REQUIRED, nullptr, "ssh"),
-          option("SSH_MACHINE_TIMEOUT", "How long create and status wait for the machine's SSH to answer.",
-                 "15s", DPP_OPTION_DURATION),
+                 "/etc/ssh/ssh_host_ed25519_key.pub there.")
+              .required()
+              .in_group("ssh"),
+          option("SSH_MACHINE_TIMEOUT", "How long create and status wait for the machine's SSH to answer.")
+              .of_type(DPP_OPTION_DURATION)
+              .defaults_to("15s"),
       };
       return all;
    }

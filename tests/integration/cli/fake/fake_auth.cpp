@@ -3,10 +3,10 @@
 
 namespace dpp::test::fake {
 
-FakeAuth::FakeAuth(sdk::Host, const sdk::Options&) {}
+FakeAuth::FakeAuth(sdk::Host host, const sdk::Options&) : host_(host) {}
 
-void FakeAuth::prepare(const std::string& machine_folder, bool) {
-   if (machine_folder.empty()) throw sdk::Error(DPP_E_INVALID_ARGUMENT, "no machine folder");
+void FakeAuth::prepare(bool) {
+   if (host_.machine_folder().empty()) throw sdk::Error(DPP_E_INVALID_ARGUMENT, "no machine folder");
 }
 
 sdk::WorkspaceAuth FakeAuth::workspace_auth() {

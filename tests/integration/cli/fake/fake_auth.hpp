@@ -9,9 +9,12 @@ namespace dpp::test::fake {
 class FakeAuth final : public sdk::Auth {
  public:
    FakeAuth(sdk::Host host, const sdk::Options& options);
-   void prepare(const std::string& machine_folder, bool create) override;
+   void prepare(bool create) override;
    sdk::WorkspaceAuth workspace_auth() override;
    sdk::Credentials credentials() override;
+
+ private:
+   sdk::Host host_;
 };
 
 }  // namespace dpp::test::fake

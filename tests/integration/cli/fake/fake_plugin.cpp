@@ -16,21 +16,29 @@ struct FakePlugin {
    static std::span<const dpp_option_desc> options() {
       using sdk::option;
       static constexpr dpp_option_desc all[] = {
-          option("FAKE_PROJECT", "Project the fake workspaces belong to.", nullptr, DPP_OPTION_STRING,
-                 DPP_OPTION_REQUIRED, nullptr, "connection"),
-          option("FAKE_TOKEN", "API token of the fake server.", nullptr, DPP_OPTION_STRING, DPP_OPTION_SECRET,
-                 nullptr, "connection"),
-          option("FAKE_SERVER_URL", "Address of the fake server.", "https://fake.example", DPP_OPTION_URL, 0,
-                 nullptr, "connection"),
-          option("FAKE_PORTS", "Ports the fake server may publish.", "2222-2299", DPP_OPTION_PORT_RANGE),
-          option("FAKE_DISK", "Disk of a fake workspace.", "10g", DPP_OPTION_SIZE, 0, nullptr, "workspace"),
-          option("FAKE_STATE", "What status reports: the recorded state, or a fixed one.", "recorded",
-                 DPP_OPTION_ENUM, 0, "recorded|running|busy|stopped|failed|not-found"),
-          option("FAKE_SSH_PORT", "Port the fake workspace answers SSH on.", "0", DPP_OPTION_INTEGER),
-          option("FAKE_FAIL", "Make every backend call fail with this status.", "none", DPP_OPTION_ENUM, 0,
-                 "none|config|remote|auth|connect|internal"),
-          option("FAKE_TRANSPORT_FAIL", "Make the transport fail this way.", "none", DPP_OPTION_ENUM, 0,
-                 "none|connect|auth|lost|host-key"),
+          option("FAKE_PROJECT", "Project the fake workspaces belong to.").required().in_group("connection"),
+          option("FAKE_TOKEN", "API token of the fake server.").secret().in_group("connection"),
+          option("FAKE_SERVER_URL", "Address of the fake server.")
+              .of_type(DPP_OPTION_URL)
+              .defaults_to("https://fake.example")
+              .in_group("connection"),
+          option("FAKE_PORT", "Port the fake server publishes.").of_type(DPP_OPTION_PORT).defaults_to("2222"),
+          option("FAKE_DISK", "Disk of a fake workspace.")
+              .of_type(DPP_OPTION_SIZE)
+              .defaults_to("10g")
+              .in_group("workspace"),
+          option("FAKE_STATE", "What status reports: the recorded state, or a fixed one.")
+              .one_of("recorded|running|busy|stopped|failed|not-found")
+              .defaults_to("recorded"),
+          option("FAKE_SSH_PORT", "Port the fake workspace answers SSH on.")
+              .of_type(DPP_OPTION_INTEGER)
+              .defaults_to("0"),
+          option("FAKE_FAIL", "Make every backend call fail with this status.")
+              .one_of("none|config|remote|auth|connect|internal")
+              .defaults_to("none"),
+          option("FAKE_TRANSPORT_FAIL", "Make the transport fail this way.")
+              .one_of("none|connect|auth|lost|host-key")
+              .defaults_to("none"),
       };
       return all;
    }
