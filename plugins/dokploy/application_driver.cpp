@@ -301,7 +301,7 @@ std::string ApplicationDriver::container_state(const ServiceView& view) {
    try {
       std::string out;
       for (const SwarmTask& task : tasks(view)) {
-         out += (out.empty() ? "" : ", ") + task.name + " " + task.current_state;
+         out += (out.empty() ? "" : ", ") + task.name + " " + task.state_text();
          if (!task.error.empty()) out += " (" + task.error + ")";
       }
       return out.empty() ? "Swarm shows no task for it" : "tasks: " + out;

@@ -11,9 +11,15 @@ namespace dpp::dokploy {
 struct SwarmTask {
    std::string name;
    std::string desired_state;  // "running", "shutdown" (lower case)
-   std::string current_state;  // "Running 5 minutes ago", "Rejected 3 seconds ago"
+   std::string current_state;  // "Running 5 minutes ago", "Rejected 3 seconds ago"; "" up to v0.26
    std::string error;
-   bool running() const { return current_state.starts_with("Running"); }
+   // Dokploy v0.26 and older list only the desired state: a task Swarm wants running is taken as
+   // running there.
+   bool running() const {
+      return current_state.empty() ? desired_state == "running" : current_state.starts_with("Running");
+   }
+   // What a message shows of its state.
+   const std::string& state_text() const { return current_state.empty() ? desired_state : current_state; }
 };
 
 class ApplicationDriver final : public ServiceDriver {

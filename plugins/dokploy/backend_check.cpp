@@ -282,7 +282,7 @@ void DokployBackend::check_publishing(CheckReport& report) {
    std::string task;
    try {
       for (const SwarmTask& candidate : application_->tasks(*view))
-         if (candidate.running()) task = candidate.current_state;
+         if (candidate.running()) task = candidate.state_text();
    } catch (const Error& e) {
       report.skip(name, "cannot read the Swarm tasks of " + view->name + ": " + e.what());
       return;

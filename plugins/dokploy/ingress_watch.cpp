@@ -57,7 +57,7 @@ IngressWatch::IngressWatch(const dpp::sdk::Host& host, ApplicationDriver& driver
 std::optional<std::string> IngressWatch::running_task() {
    try {
       for (const SwarmTask& task : driver_.tasks(view_))
-         if (task.running()) return task.current_state;
+         if (task.running()) return task.state_text();
    } catch (const ApiError& e) {
       if (e.status() == DPP_E_CANCELLED || e.status() == DPP_E_TIMEOUT) throw;
       host_.debug("cannot read the Swarm tasks of ", view_.name, ": ", e.what());

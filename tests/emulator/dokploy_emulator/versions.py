@@ -75,6 +75,13 @@ class Features:
         return self.number >= (0, 26, 0)
 
     @property
+    def task_current_state(self) -> bool:
+        """docker.getServiceContainersByAppName lists each task's CurrentState and Error (v0.30.2
+        does; v0.24.0 and v0.26.0 list only the desired state; the release in between that added
+        them is not known here)."""
+        return self.number >= (0, 30, 0)
+
+    @property
     def project_one_summaries(self) -> bool:
         """v0.30: project.one lists each service's summary columns and server name, and the
         project's tags (v0.26.0 returned full service rows and no tags)."""

@@ -63,6 +63,28 @@ TEST_F(Ingress, MeshThatDoesNotForwardFailsCreateEarlyWithTheFixAndLeavesNothing
    EXPECT_GE(host.endpoint_calls().size(), 20u) << "the verdict needs 20 refusals in a row";
 }
 
+// Dokploy v0.26 and older list a task's desired state only (no CurrentState): a task Swarm
+// wants running counts as running, or the verdict would never come (seen on real v0.24.0/v0.26.0).
+class IngressOnV026 : public Ingress {
+ protected:
+   EmulatorOptions emulator_options() const override {
+      EmulatorOptions options;
+      options.version = "v0.26.0";
+      return options;
+   }
+};
+
+TEST_F(IngressOnV026, TasksWithoutCurrentStateStillGiveTheEarlyFailure) {
+   const TestSpec spec = application_spec("mesh26");
+   FakeHost& host = host_for(spec);
+   BackendUnderTest backend(host, application_options());
+   const CallResult result = backend.create(spec);
+   EXPECT_EQ(result.status, DPP_E_REMOTE) << result.message;
+   DPP_EXPECT_CONTAINS(result.message, "runs (its Swarm task: running)");
+   DPP_EXPECT_CONTAINS(result.message, "set DOKPLOY_SSH_PUBLISH_MODE=host");
+   EXPECT_TRUE(our_services(emulator()).empty()) << "rolled back like any failed create";
+}
+
 TEST_F(Ingress, HostPublishingWorksWhereTheMeshDoesNotForward) {
    const TestSpec spec = application_spec("hostmode");
    BackendUnderTest backend(host_for(spec), application_options("host"));

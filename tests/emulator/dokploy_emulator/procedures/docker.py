@@ -36,6 +36,8 @@ def service_containers(emu, inp: dict, call: Call):
         else:
             task.update(state="shutdown", currentState="Failed 2 seconds ago",
                         error="task: non-zero exit (1)")
+        if not call.features.task_current_state:
+            del task["currentState"], task["error"]
         tasks.append(task)
     return tasks
 
