@@ -142,8 +142,10 @@ def expected_type(schema: Any) -> str:
 
 
 def invalid_type(expected: str, received: str, path: list) -> dict:
-    return {"expected": expected, "code": "invalid_type", "path": path,
-            "message": f"Invalid input: expected {expected}, received {received}"}
+    issue = {"expected": expected, "code": "invalid_type"}
+    if expected == "number" and received in ("NaN", "Infinity"):
+        issue["received"] = received  # zod 4's number check names a non-finite input (seen in v0.30.2)
+    return {**issue, "path": path, "message": f"Invalid input: expected {expected}, received {received}"}
 
 
 def invalid_value(options: list, path: list) -> dict:

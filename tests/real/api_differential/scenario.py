@@ -326,11 +326,18 @@ def _domain(service: dict, host: Ref, port: int, compose: bool) -> dict:
     return body
 
 
+# `docker volume ls --format json` columns every Docker Engine lists; newer engines (the emulator
+# imitates Dokploy's own install) add Availability, Group and Status, Debian 12's 20.10 does not.
+_VOLUME_COLUMNS = ("Driver", "Labels", "Links", "Mountpoint", "Name", "Scope", "Size")
+
+
 def _named_volume(ctx: Context, volumes: Any) -> Any:
-    """dockerVolume.getVolumes lists every volume of the server; compare the one this run left."""
+    """dockerVolume.getVolumes lists every volume of the server; compare the one this run left,
+    by the columns that do not depend on the Docker Engine's version."""
     if not isinstance(volumes, list):
         return volumes
-    return [v for v in volumes if isinstance(v, dict) and v.get("Name") == ctx.values.get("volumeName")]
+    return [{k: v[k] for k in _VOLUME_COLUMNS if k in v} for v in volumes
+            if isinstance(v, dict) and v.get("Name") == ctx.values.get("volumeName")]
 
 
 def volumes() -> list[Step]:
