@@ -11,7 +11,7 @@ namespace {
 using dpp::sdk::Error;
 using dpp::sdk::option;
 
-constexpr dpp_option_desc kOptions[] = {
+const dpp_option_desc kOptions[] = {
     option(kOptServerUrl, "URL of the Dokploy server, e.g. https://dokploy.example.com.")
         .of_type(DPP_OPTION_URL)
         .required()
