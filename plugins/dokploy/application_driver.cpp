@@ -310,11 +310,8 @@ std::string ApplicationDriver::container_state(const ServiceView& view) {
    }
 }
 
-bool ApplicationDriver::shows_containers(const std::string& app_name, const std::string& server_id) {
-   QueryParams params = {{"appName", app_name}};
-   if (!server_id.empty()) params.emplace_back("serverId", server_id);
-   const json::Array listed = json::as_array(api_.query("docker.getServiceContainersByAppName", params));
-   return listed && listed->size() > 0;
+bool ApplicationDriver::shows_containers(const ServiceView& view) {
+   return !tasks(view).empty();
 }
 
 }  // namespace dpp::dokploy

@@ -38,7 +38,7 @@ class ApplicationDriver final : public ServiceDriver {
    // Docker, and no Dokploy call removes them (packages/server/src/utils/docker/utils.ts,
    // removeService ignores its deleteVolumes argument).
    bool removes_volumes() const override { return false; }
-   bool shows_containers(const std::string& app_name, const std::string& server_id) override;
+   bool shows_containers(const ServiceView& view) override;
    std::string container_state(const ServiceView& view) override;
    // The service's Swarm tasks (none when it has no Swarm service); throws ApiError.
    std::vector<SwarmTask> tasks(const ServiceView& view);

@@ -100,14 +100,17 @@ bool ComposeDriver::remove(const std::string& id, bool keep_volumes) {
    }
 }
 
+json::Array ComposeDriver::containers(const ServiceView& view) {
+   QueryParams params = {{"appName", view.app_name}, {"appType", "docker-compose"}};
+   if (!view.server_id.empty()) params.emplace_back("serverId", view.server_id);
+   return json::as_array(api_.query("docker.getContainersByAppNameMatch", params));
+}
+
 std::string ComposeDriver::container_state(const ServiceView& view) {
    if (view.app_name.empty()) return "";
    try {
-      QueryParams params = {{"appName", view.app_name}, {"appType", "docker-compose"}};
-      if (!view.server_id.empty()) params.emplace_back("serverId", view.server_id);
-      const json::Array containers = json::as_array(api_.query("docker.getContainersByAppNameMatch", params));
       std::string out;
-      for (const json::Object& container : json::objects(containers))
+      for (const json::Object& container : json::objects(containers(view)))
          out +=
              (out.empty() ? "" : ", ") + json::text(container, "name") + " " + json::text(container, "state");
       return out.empty() ? "Docker shows no container for it" : "containers: " + out;
@@ -116,10 +119,8 @@ std::string ComposeDriver::container_state(const ServiceView& view) {
    }
 }
 
-bool ComposeDriver::shows_containers(const std::string& app_name, const std::string& server_id) {
-   QueryParams params = {{"appName", app_name}, {"appType", "docker-compose"}};
-   if (!server_id.empty()) params.emplace_back("serverId", server_id);
-   const json::Array listed = json::as_array(api_.query("docker.getContainersByAppNameMatch", params));
+bool ComposeDriver::shows_containers(const ServiceView& view) {
+   const json::Array listed = containers(view);
    return listed && listed->size() > 0;
 }
 

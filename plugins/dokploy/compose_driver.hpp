@@ -20,10 +20,14 @@ class ComposeDriver final : public ServiceDriver {
    bool remove(const std::string& id, bool keep_volumes) override;
    // `docker compose down --volumes` (Dokploy's compose.delete with deleteVolumes).
    bool removes_volumes() const override { return true; }
-   bool shows_containers(const std::string& app_name, const std::string& server_id) override;
+   bool shows_containers(const ServiceView& view) override;
    std::string container_state(const ServiceView& view) override;
 
    static ServiceView view_of(const json::Object& row);
+
+ private:
+   // docker.getContainersByAppNameMatch for the compose project view.app_name.
+   json::Array containers(const ServiceView& view);
 };
 
 }  // namespace dpp::dokploy

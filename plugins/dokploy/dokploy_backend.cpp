@@ -253,7 +253,11 @@ void DokployBackend::report_removal(const Removal& removal) {
 bool DokployBackend::wait_until_removed(ServiceDriver& kind_driver, const MachineRecord& record) {
    bool seen = false;
    try {
-      while (kind_driver.shows_containers(record.app_name, record.server_id)) {
+      ServiceView view;
+      view.kind = record.kind;
+      view.app_name = record.app_name;
+      view.server_id = record.server_id;
+      while (kind_driver.shows_containers(view)) {
          if (!seen) host_.info("waiting for Dokploy to remove the containers of ", record.name);
          seen = true;
          if (!sleep_unless_cancelled(host_, kRemovalPoll)) break;

@@ -69,9 +69,9 @@ class ServiceDriver {
    virtual bool remove(const std::string& id, bool keep_volumes) = 0;
    // Whether remove() without keep_volumes also removes the service's named volumes.
    virtual bool removes_volumes() const = 0;
-   // Whether Dokploy still lists containers of the service named app_name (after a delete: it is
+   // Whether Dokploy still lists containers of the service view.app_name (after a delete: it is
    // still removing them).
-   virtual bool shows_containers(const std::string& app_name, const std::string& server_id) = 0;
+   virtual bool shows_containers(const ServiceView& view) = 0;
    // One line on what the platform says about the containers, for error messages ("" if unknown).
    virtual std::string container_state(const ServiceView& view) = 0;
 
