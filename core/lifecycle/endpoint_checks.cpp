@@ -1,7 +1,7 @@
 // SSH endpoint checks through the transport.
 #include "lifecycle/endpoint_checks.hpp"
 
-#include "plugins/plugin_error.hpp"
+#include "loader/plugin_error.hpp"
 
 namespace dpp::core {
 

@@ -11,8 +11,8 @@
 #include <thread>
 
 #include "errors.hpp"
+#include "loader/host_services.hpp"
 #include "logging/logging.hpp"
-#include "plugins/host_services.hpp"
 #include "util/files.hpp"
 
 namespace dpp::core {

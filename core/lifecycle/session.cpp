@@ -7,10 +7,10 @@
 #include <set>
 
 #include "errors.hpp"
+#include "loader/plugin_error.hpp"
 #include "logging/logging.hpp"
 #include "options/config_file.hpp"
 #include "options/host_options.hpp"
-#include "plugins/plugin_error.hpp"
 #include "util/text.hpp"
 
 namespace dpp::core {

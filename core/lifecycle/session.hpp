@@ -8,11 +8,11 @@
 #include <optional>
 #include <string>
 
+#include "loader/host_services.hpp"
+#include "loader/plugin_instances.hpp"
+#include "loader/plugin_registry.hpp"
 #include "options/configuration.hpp"
 #include "options/environment.hpp"
-#include "plugins/host_services.hpp"
-#include "plugins/plugin_instances.hpp"
-#include "plugins/plugin_registry.hpp"
 #include "state/machine_state.hpp"
 
 namespace dpp::core {

@@ -7,7 +7,7 @@
 #include <atomic>
 
 #include "errors.hpp"
-#include "plugins/host_services.hpp"
+#include "loader/host_services.hpp"
 
 namespace dpp::core {
 namespace {

@@ -11,9 +11,9 @@
 #include "lifecycle/endpoint_checks.hpp"
 #include "lifecycle/failed_create.hpp"
 #include "lifecycle/verbs.hpp"
+#include "loader/option_overlaps.hpp"
 #include "logging/logging.hpp"
 #include "options/host_options.hpp"
-#include "plugins/option_overlaps.hpp"
 #include "util/tcp_probe.hpp"
 
 namespace dpp::core {

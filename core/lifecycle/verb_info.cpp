@@ -3,9 +3,9 @@
 
 #include "errors.hpp"
 #include "lifecycle/verbs.hpp"
+#include "loader/option_overlaps.hpp"
 #include "options/host_options.hpp"
 #include "options/option_spec.hpp"
-#include "plugins/option_overlaps.hpp"
 
 namespace dpp::core {
 namespace {

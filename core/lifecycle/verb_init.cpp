@@ -5,7 +5,7 @@
 #include "lifecycle/check_printer.hpp"
 #include "lifecycle/endpoint_checks.hpp"
 #include "lifecycle/verbs.hpp"
-#include "plugins/plugin_instances.hpp"
+#include "loader/plugin_instances.hpp"
 
 namespace dpp::core {
 

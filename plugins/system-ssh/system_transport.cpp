@@ -120,102 +120,148 @@ void SystemTransport::probe(const sdk::SshTarget& target, uint32_t timeout_ms) {
    keyscan_probe(keyscan_, target, timeout_ms ? timeout_ms : kDefaultConnectTimeoutMs, canceller_, host_);
 }
 
-sdk::RunResult SystemTransport::run(const sdk::RunRequest& request) {
-   canceller_.reset();
-   const sdk::SshTarget& target = request.target;
-   check_ssh_credentials(target.credentials);
-   const SshPublicKey pinned = parse_ssh_public_key(target.host_key);
-   const bool password = target.credentials.kind == DPP_CREDENTIAL_PASSWORD;
+namespace {
 
+// What one run needs that does not change between its attempts.
+struct RunPlan {
+   const sdk::RunRequest& request;
    SshInvocation invocation;
-   invocation.ssh = ssh_;
-   if (password) {
-      invocation.sshpass = find_program("sshpass");
-      if (invocation.sshpass.empty())
-         throw sdk::Error(
-             DPP_E_CONFIG,
-             "password logins through the system transport need sshpass, which is not on PATH: install "
-             "the Debian package sshpass, or use DOKPLOY_SSH_TRANSPORT=libssh2 or DOKPLOY_SSH_AUTH=key");
-   }
-   invocation.keepalive = keepalive_;
-   // A script too long for the "exec" request follows on stdin, read by a loader; so it never
-   // reaches ssh's argv either (ssh_launch.hpp).
-   const SshLaunch launch = ssh_launch(request.command, SignalReport::exit_status);
-   invocation.remote_command = launch.exec_command;
-   if (reuse_) {
-      invocation.control_path = control_path(private_folder(), target, pinned);
-      invocation.control_persist = reuse_idle_;
-   }
+   SshLaunch launch;
+   SshRunContext context;
+   Clock::time_point deadline;
+};
 
+std::string sshpass_for_password_logins() {
+   std::string sshpass = find_program("sshpass");
+   if (sshpass.empty())
+      throw sdk::Error(
+          DPP_E_CONFIG,
+          "password logins through the system transport need sshpass, which is not on PATH: install "
+          "the Debian package sshpass, or use DOKPLOY_SSH_TRANSPORT=libssh2 or DOKPLOY_SSH_AUTH=key");
+   return sshpass;
+}
+
+SshRunContext run_context(const sdk::SshTarget& target, const SshPublicKey& pinned,
+                          std::chrono::milliseconds keepalive) {
+   const bool password = target.credentials.kind == DPP_CREDENTIAL_PASSWORD;
    SshRunContext context;
    context.endpoint = ssh_endpoint_name(target.host, target.port);
    context.login = ssh_login_name(target);
    context.credential = password ? "the password" : "the private key " + target.credentials.private_key_file;
    context.pinned_fingerprint = pinned.fingerprint();
    context.pinned_type = pinned.type;
-   context.keepalive = keepalive_;
+   context.keepalive = keepalive;
    context.password = password;
+   return context;
+}
 
-   const auto deadline =
-       Clock::now() + std::chrono::milliseconds(target.connect_timeout_ms ? target.connect_timeout_ms
-                                                                          : kDefaultConnectTimeoutMs);
+Clock::time_point connect_deadline(const sdk::SshTarget& target) {
+   return Clock::now() + std::chrono::milliseconds(target.connect_timeout_ms ? target.connect_timeout_ms
+                                                                             : kDefaultConnectTimeoutMs);
+}
+
+// ssh reads -o values through its config parser (quotes, `%` tokens, `${VAR}`): a key file whose
+// path holds any of that is handed over as a private copy under a plain name.
+sdk::SshTarget with_config_safe_key(const sdk::SshTarget& target, RunFiles& files) {
+   sdk::SshTarget effective = target;
+   if (target.credentials.kind != DPP_CREDENTIAL_PASSWORD &&
+       !ssh_config_safe_path(target.credentials.private_key_file)) {
+      std::string key = read_key_file(target.credentials.private_key_file);
+      effective.credentials.private_key_file = files.write("id_ed25519", key);
+      std::fill(key.begin(), key.end(), '\0');
+   }
+   return effective;
+}
+
+// Runs one ssh process to its end, with the password on its own pipe and a long script ahead of
+// the caller's stdin; ssh's exit code.
+int run_ssh_process(const RunPlan& plan, const sdk::SshTarget& effective, const SshCanceller& canceller,
+                    const sdk::Host& host) {
+   ChildSpec spec;
+   spec.argv = ssh_argv(plan.invocation, effective);
+   spec.env = minimal_environment();
+   spec.stdin_fd = plan.request.stdin_fd;
+   spec.stdout_fd = plan.request.stdout_fd;
+   spec.stderr_fd = plan.request.stderr_fd;
+   std::optional<PasswordPipe> secret;
+   if (effective.credentials.kind == DPP_CREDENTIAL_PASSWORD) {
+      secret.emplace(effective.credentials.password);
+      spec.extra_fd = secret->fd();
+   }
+   std::optional<StdinFeed> feed;
+   if (!plan.launch.stdin_prefix.empty()) {
+      feed.emplace(plan.launch.stdin_prefix, plan.request.stdin_fd);
+      spec.stdin_fd = feed->child_end();
+   }
+   int code;
+   {
+      Child child(spec);
+      if (secret) secret->close();
+      if (feed) feed->start();
+      code = child.wait(canceller, host);
+   }
+   if (feed) {
+      feed->stop();
+      if (!feed->read_error().empty())
+         host.warn("reading stdin failed (", feed->read_error(), "); sent EOF to the remote command");
+   }
+   return code;
+}
+
+// The ssh (and sshpass) command line of a run, without its per-attempt files.
+SshInvocation invocation_for(const std::string& ssh, std::chrono::milliseconds keepalive,
+                             std::optional<std::chrono::seconds> reuse_idle, const sdk::SshTarget& target,
+                             const SshPublicKey& pinned, const SshLaunch& launch) {
+   SshInvocation invocation;
+   invocation.ssh = ssh;
+   if (target.credentials.kind == DPP_CREDENTIAL_PASSWORD) invocation.sshpass = sshpass_for_password_logins();
+   invocation.keepalive = keepalive;
+   // A script too long for the "exec" request follows on stdin, read by a loader; so it never
+   // reaches ssh's argv either (ssh_launch.hpp).
+   invocation.remote_command = launch.exec_command;
+   if (reuse_idle) {
+      invocation.control_path = control_path(private_folder(), target, pinned);
+      invocation.control_persist = *reuse_idle;
+   }
+   return invocation;
+}
+
+// One ssh process: the remote command's result in `ran`, or why no session was made.
+std::optional<sdk::AttemptFailure> attempt(RunPlan& plan, const SshCanceller& canceller,
+                                           const sdk::Host& host, std::optional<sdk::RunResult>& ran) {
+   RunFiles files;
+   plan.invocation.known_hosts_file =
+       files.write("known_hosts", known_hosts_line(parse_ssh_public_key(plan.request.target.host_key)));
+   plan.invocation.log_file = files.write("ssh.log", "");
+   plan.invocation.connect_timeout = std::chrono::duration_cast<std::chrono::seconds>(
+       plan.deadline - Clock::now() + std::chrono::milliseconds(999));
+   const sdk::SshTarget effective = with_config_safe_key(plan.request.target, files);
+   const int code = run_ssh_process(plan, effective, canceller, host);
+   const SshOutcome outcome = read_ssh_outcome(code, files.read("ssh.log"), plan.context);
+   if (!outcome.remote_exit) return sdk::AttemptFailure{outcome.status, outcome.message, outcome.retryable};
+   if (!outcome.exit_signal.empty())
+      host.info("the remote command on ", plan.context.endpoint, " was killed by signal SIG",
+                outcome.exit_signal, " (exit code ", outcome.exit_code, ")");
+   ran = sdk::RunResult{outcome.exit_code, outcome.exit_signal};
+   return std::nullopt;
+}
+
+}  // namespace
+
+sdk::RunResult SystemTransport::run(const sdk::RunRequest& request) {
+   canceller_.reset();
+   const sdk::SshTarget& target = request.target;
+   check_ssh_credentials(target.credentials);
+   const SshPublicKey pinned = parse_ssh_public_key(target.host_key);
+   SshLaunch launch = ssh_launch(request.command, SignalReport::exit_status);
+   SshInvocation invocation = invocation_for(
+       ssh_, keepalive_, reuse_ ? std::optional(reuse_idle_) : std::nullopt, target, pinned, launch);
+   RunPlan plan{request, std::move(invocation), std::move(launch), run_context(target, pinned, keepalive_),
+                connect_deadline(target)};
    std::optional<sdk::RunResult> ran;
-   // One ssh process: the remote command's result, or why no session was made.
-   const auto attempt = [&]() -> std::optional<sdk::AttemptFailure> {
-      RunFiles files;
-      invocation.known_hosts_file = files.write("known_hosts", known_hosts_line(pinned));
-      invocation.log_file = files.write("ssh.log", "");
-      invocation.connect_timeout = std::chrono::duration_cast<std::chrono::seconds>(
-          deadline - Clock::now() + std::chrono::milliseconds(999));
-
-      // ssh reads -o values through its config parser (quotes, `%` tokens, `${VAR}`): a key file
-      // whose path holds any of that is handed over as a private copy under a plain name.
-      sdk::SshTarget effective = target;
-      if (!password && !ssh_config_safe_path(target.credentials.private_key_file)) {
-         std::string key = read_key_file(target.credentials.private_key_file);
-         effective.credentials.private_key_file = files.write("id_ed25519", key);
-         std::fill(key.begin(), key.end(), '\0');
-      }
-
-      ChildSpec spec;
-      spec.argv = ssh_argv(invocation, effective);
-      spec.env = minimal_environment();
-      spec.stdin_fd = request.stdin_fd;
-      spec.stdout_fd = request.stdout_fd;
-      spec.stderr_fd = request.stderr_fd;
-      std::optional<PasswordPipe> secret;
-      if (password) {
-         secret.emplace(target.credentials.password);
-         spec.extra_fd = secret->fd();
-      }
-      std::optional<StdinFeed> feed;
-      if (!launch.stdin_prefix.empty()) {
-         feed.emplace(launch.stdin_prefix, request.stdin_fd);
-         spec.stdin_fd = feed->child_end();
-      }
-      int code;
-      {
-         Child child(spec);
-         if (secret) secret->close();
-         if (feed) feed->start();
-         code = child.wait(canceller_, host_);
-      }
-      if (feed) {
-         feed->stop();
-         if (!feed->read_error().empty())
-            host_.warn("reading stdin failed (", feed->read_error(), "); sent EOF to the remote command");
-      }
-      const SshOutcome outcome = read_ssh_outcome(code, files.read("ssh.log"), context);
-      if (!outcome.remote_exit)
-         return sdk::AttemptFailure{outcome.status, outcome.message, outcome.retryable};
-      if (!outcome.exit_signal.empty())
-         host_.info("the remote command on ", context.endpoint, " was killed by signal SIG",
-                    outcome.exit_signal, " (exit code ", outcome.exit_code, ")");
-      ran = sdk::RunResult{outcome.exit_code, outcome.exit_signal};
-      return std::nullopt;
-   };
-   if (const auto failure =
-           sdk::retry_while_starting(context.endpoint, deadline, attempt, ssh_retry_hooks(canceller_, host_)))
+   if (const auto failure = sdk::retry_while_starting(
+           plan.context.endpoint, plan.deadline, [&] { return attempt(plan, canceller_, host_, ran); },
+           ssh_retry_hooks(canceller_, host_)))
       throw sdk::Error(failure->status, failure->message);
    return *ran;
 }

@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "loader/host_services.hpp"
 #include "logging/logging.hpp"
-#include "plugins/host_services.hpp"
 #include "state/machine_state.hpp"
 #include "support/temp_dir.hpp"
 

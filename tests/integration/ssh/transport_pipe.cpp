@@ -18,7 +18,7 @@
 #include <sstream>
 #include <string>
 
-#include "plugins/plugin_library.hpp"
+#include "loader/plugin_library.hpp"
 #include "support/test_paths.hpp"
 
 namespace {

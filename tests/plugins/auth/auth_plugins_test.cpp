@@ -9,11 +9,11 @@
 #include <fstream>
 
 #include "errors.hpp"
+#include "loader/host_services.hpp"
+#include "loader/plugin_instances.hpp"
+#include "loader/plugin_library.hpp"
 #include "options/configuration.hpp"
 #include "options/environment.hpp"
-#include "plugins/host_services.hpp"
-#include "plugins/plugin_instances.hpp"
-#include "plugins/plugin_library.hpp"
 #include "state/machine_state.hpp"
 #include "support/child_process.hpp"
 #include "support/temp_dir.hpp"

@@ -7,10 +7,10 @@
 #include <map>
 #include <string>
 
+#include "loader/host_services.hpp"
+#include "loader/plugin_instances.hpp"
+#include "loader/plugin_library.hpp"
 #include "options/configuration.hpp"
-#include "plugins/host_services.hpp"
-#include "plugins/plugin_instances.hpp"
-#include "plugins/plugin_library.hpp"
 #include "state/machine_state.hpp"
 
 int main(int argc, char** argv) {

@@ -11,7 +11,7 @@
 #include <cstring>
 #include <stdexcept>
 
-#include "plugins/plugin_library.hpp"
+#include "loader/plugin_library.hpp"
 #include "support/test_paths.hpp"
 
 namespace dpp::test {

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "plugins/host_services.hpp"
-#include "plugins/plugin_library.hpp"
+#include "loader/host_services.hpp"
+#include "loader/plugin_library.hpp"
 
 namespace dpp::core {
 

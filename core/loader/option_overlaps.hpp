@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "loader/plugin_library.hpp"
 #include "options/option_spec.hpp"
-#include "plugins/plugin_library.hpp"
 
 namespace dpp::core {
 

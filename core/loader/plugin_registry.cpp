@@ -1,5 +1,5 @@
 // Finds plugin files and selects plugins.
-#include "plugins/plugin_registry.hpp"
+#include "loader/plugin_registry.hpp"
 
 #include <algorithm>
 #include <map>
@@ -7,8 +7,8 @@
 
 #include "bundle/bundled_plugins.hpp"
 #include "errors.hpp"
+#include "loader/plugin_error.hpp"
 #include "logging/logging.hpp"
-#include "plugins/plugin_error.hpp"
 #include "util/text.hpp"
 
 namespace dpp::core {

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "loader/plugin_kind.hpp"
 #include "options/option_spec.hpp"
-#include "plugins/plugin_kind.hpp"
 
 namespace dpp::core {
 

@@ -1,5 +1,5 @@
 // Finds option names declared more than once.
-#include "plugins/option_overlaps.hpp"
+#include "loader/option_overlaps.hpp"
 
 #include <map>
 #include <optional>

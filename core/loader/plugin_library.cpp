@@ -1,5 +1,5 @@
 // Loads and validates one plugin library.
-#include "plugins/plugin_library.hpp"
+#include "loader/plugin_library.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,8 +9,8 @@
 #include <regex>
 #include <set>
 
+#include "loader/plugin_error.hpp"
 #include "logging/logging.hpp"
-#include "plugins/plugin_error.hpp"
 #include "util/text.hpp"
 
 namespace dpp::core {
@@ -160,7 +160,8 @@ void PluginLibrary::read_options() {
       // the rest is text for people.
       const std::string default_value = plugin_bytes(desc.default_value, 4096);
       if (desc.default_value && (!is_valid_utf8(default_value) || has_control_characters(default_value)))
-         throw PluginError(file_, "declares option " + name + " with a default that is not printable UTF-8 text ('" +
+         throw PluginError(file_, "declares option " + name +
+                                      " with a default that is not printable UTF-8 text ('" +
                                       printable_excerpt(default_value) + "')");
       const std::string enum_values = plugin_text(desc.enum_values, 4096);
       const std::string group = plugin_text(desc.group, 64);

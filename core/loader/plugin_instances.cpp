@@ -1,5 +1,5 @@
 // Owning handles for backend, transport and auth objects made by plugins.
-#include "plugins/plugin_instances.hpp"
+#include "loader/plugin_instances.hpp"
 
 #include <algorithm>
 #include <cstddef>
@@ -8,8 +8,8 @@
 #include <string_view>
 
 #include "errors.hpp"
+#include "loader/plugin_error.hpp"
 #include "logging/logging.hpp"
-#include "plugins/plugin_error.hpp"
 #include "util/text.hpp"
 
 namespace dpp::core {
@@ -34,8 +34,9 @@ auto guarded(const PluginLibrary& plugin, const char* what, Call&& call) -> decl
                                            printable_excerpt(e.what(), 200) +
                                            "); plugins must not let exceptions cross the ABI");
    } catch (...) {
-      throw PluginError(plugin.file(), std::string(what) +
-                                           " threw an exception; plugins must not let exceptions cross the ABI");
+      throw PluginError(
+          plugin.file(),
+          std::string(what) + " threw an exception; plugins must not let exceptions cross the ABI");
    }
 }
 
@@ -144,7 +145,8 @@ Backend::~Backend() {
 }
 
 dpp_status Backend::check(dpp_check_report_fn report, void* context, dpp_error& error) {
-   return guarded(*plugin_, "backend check", [&] { return backend_->check(backend_, report, context, &error); });
+   return guarded(*plugin_, "backend check",
+                  [&] { return backend_->check(backend_, report, context, &error); });
 }
 
 dpp_workspace_info Backend::checked_info(dpp_workspace_info info, const char* operation) const {
@@ -164,10 +166,12 @@ dpp_workspace_info Backend::checked_info(dpp_workspace_info info, const char* op
    if (!host.empty() && (host.front() == '-' || !is_printable_line(host, sizeof info.ssh_host) ||
                          host.find_first_of(" /@") != std::string_view::npos))
       throw PluginError(plugin_->file(), std::string(operation) + " returned the SSH host '" +
-                                             printable_excerpt(host) + "', which is not a host name or address");
+                                             printable_excerpt(host) +
+                                             "', which is not a host name or address");
    if (info.ssh_user[0] && !is_user_name(info.ssh_user))
       throw PluginError(plugin_->file(), std::string(operation) + " returned the SSH user '" +
-                                             printable_excerpt(info.ssh_user) + "', which is not a user name");
+                                             printable_excerpt(info.ssh_user) +
+                                             "', which is not a user name");
    if (info.ssh_host_key[0] && !is_printable_line(info.ssh_host_key, sizeof info.ssh_host_key))
       throw PluginError(plugin_->file(),
                         std::string(operation) + " returned a host key that is not one printable line");
@@ -191,7 +195,8 @@ dpp_workspace_info blank_info() {
 dpp_workspace_info Backend::create(const dpp_workspace_spec& spec) {
    dpp_workspace_info info = blank_info();
    dpp_error error = make_error();
-   const dpp_status status = guarded(*plugin_, "backend create", [&] { return backend_->create(backend_, &spec, &info, &error); });
+   const dpp_status status =
+       guarded(*plugin_, "backend create", [&] { return backend_->create(backend_, &spec, &info, &error); });
    if (status != DPP_OK) throw_plugin_failure(*plugin_, "create", status, error);
    return checked_info(info, "create");
 }
@@ -201,7 +206,8 @@ dpp_workspace_info Backend::start(const dpp_workspace_spec& spec) {
       throw ProviderError(kExitFailure, plugin_->id() + ": start is not supported by this backend");
    dpp_workspace_info info = blank_info();
    dpp_error error = make_error();
-   const dpp_status status = guarded(*plugin_, "backend start", [&] { return backend_->start(backend_, &spec, &info, &error); });
+   const dpp_status status =
+       guarded(*plugin_, "backend start", [&] { return backend_->start(backend_, &spec, &info, &error); });
    if (status != DPP_OK) throw_plugin_failure(*plugin_, "start", status, error);
    return checked_info(info, "start");
 }
@@ -210,15 +216,16 @@ void Backend::stop(const std::string& machine_id) {
    if (!backend_->stop)
       throw ProviderError(kExitFailure, plugin_->id() + ": stop is not supported by this backend");
    dpp_error error = make_error();
-   const dpp_status status =
-       guarded(*plugin_, "backend stop", [&] { return backend_->stop(backend_, machine_id.c_str(), &error); });
+   const dpp_status status = guarded(*plugin_, "backend stop",
+                                     [&] { return backend_->stop(backend_, machine_id.c_str(), &error); });
    if (status != DPP_OK) throw_plugin_failure(*plugin_, "stop", status, error);
 }
 
 void Backend::remove(const std::string& machine_id, bool keep_volumes) {
    dpp_error error = make_error();
    const dpp_status status = guarded(*plugin_, "backend remove", [&] {
-      return backend_->remove(backend_, machine_id.c_str(), keep_volumes ? DPP_REMOVE_KEEP_VOLUMES : 0, &error);
+      return backend_->remove(backend_, machine_id.c_str(), keep_volumes ? DPP_REMOVE_KEEP_VOLUMES : 0,
+                              &error);
    });
    if (status != DPP_OK) throw_plugin_failure(*plugin_, "delete", status, error);
 }
@@ -226,8 +233,9 @@ void Backend::remove(const std::string& machine_id, bool keep_volumes) {
 dpp_workspace_info Backend::status(const std::string& machine_id) {
    dpp_workspace_info info = blank_info();
    dpp_error error = make_error();
-   const dpp_status status = guarded(*plugin_, "backend status",
-                                     [&] { return backend_->status(backend_, machine_id.c_str(), &info, &error); });
+   const dpp_status status = guarded(*plugin_, "backend status", [&] {
+      return backend_->status(backend_, machine_id.c_str(), &info, &error);
+   });
    if (status != DPP_OK) throw_plugin_failure(*plugin_, "status", status, error);
    return checked_info(info, "status");
 }
@@ -287,7 +295,8 @@ dpp_workspace_auth Auth::workspace_auth() {
    if (const auto key = member(out.authorized_key, 16384); key && !is_printable_line(*key, 16384))
       fail("an authorized key that is not one printable line");
    if (const auto hash = member(out.password_hash, 512);
-       hash && (!is_printable_line(*hash, 512) || !hash->starts_with("$6$") || hash->find(' ') != std::string::npos))
+       hash &&
+       (!is_printable_line(*hash, 512) || !hash->starts_with("$6$") || hash->find(' ') != std::string::npos))
       fail("a password hash that is not a SHA-512 crypt hash ($6$...)");
    if (!out.authorized_key && !out.password_hash) fail("neither an authorized key nor a password hash");
    return out;
@@ -342,8 +351,9 @@ Transport::~Transport() {
 
 dpp_status Transport::probe(const dpp_ssh_target& target, uint32_t timeout_ms, std::string& message) {
    dpp_error error = make_error();
-   const dpp_status status = guarded(*plugin_, "transport probe",
-                                     [&] { return transport_->probe(transport_, &target, timeout_ms, &error); });
+   const dpp_status status = guarded(*plugin_, "transport probe", [&] {
+      return transport_->probe(transport_, &target, timeout_ms, &error);
+   });
    if (status != DPP_OK) message = plugin_message(error);
    return status;
 }
@@ -352,16 +362,16 @@ dpp_status Transport::run(const dpp_run_request& request, dpp_run_result& result
    dpp_error error = make_error();
    result = dpp_run_result{};
    result.struct_size = sizeof result;
-   const dpp_status status =
-       guarded(*plugin_, "transport run", [&] { return transport_->run(transport_, &request, &result, &error); });
+   const dpp_status status = guarded(*plugin_, "transport run",
+                                     [&] { return transport_->run(transport_, &request, &result, &error); });
    if (status != DPP_OK) {
       message = plugin_message(error);
       return status;
    }
    // The exit code becomes this process's: a number a shell can see (0-255).
    if (result.exit_code < 0 || result.exit_code > 255)
-      throw PluginError(plugin_->file(), "run reported the exit code " + std::to_string(result.exit_code) +
-                                             ", outside 0-255");
+      throw PluginError(plugin_->file(),
+                        "run reported the exit code " + std::to_string(result.exit_code) + ", outside 0-255");
    // A signal's name ("KILL"), or nothing: it is logged.
    result.exit_signal[sizeof result.exit_signal - 1] = '\0';
    for (const char* c = result.exit_signal; *c; ++c)

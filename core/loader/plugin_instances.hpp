@@ -8,9 +8,9 @@
 #include <memory>
 #include <string>
 
+#include "loader/host_services.hpp"
+#include "loader/plugin_library.hpp"
 #include "options/configuration.hpp"
-#include "plugins/host_services.hpp"
-#include "plugins/plugin_library.hpp"
 #include "state/machine_state.hpp"
 
 namespace dpp::core {

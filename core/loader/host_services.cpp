@@ -1,5 +1,5 @@
 // Implements the dpp_host table for plugins.
-#include "plugins/host_services.hpp"
+#include "loader/host_services.hpp"
 
 #include <dpp/cpp/startup_retry.hpp>
 
