@@ -50,11 +50,16 @@ std::vector<HostileValue> hostile_values() {
    return values;
 }
 
-std::vector<std::string> hostile_kinds() {
+std::vector<std::string> hostile_kinds_where(bool (*applies)(const HostileValue&)) {
    std::vector<std::string> kinds;
    for (const auto& value : hostile_values())
-      if (std::find(kinds.begin(), kinds.end(), value.kind) == kinds.end()) kinds.push_back(value.kind);
+      if (applies(value) && std::find(kinds.begin(), kinds.end(), value.kind) == kinds.end())
+         kinds.push_back(value.kind);
    return kinds;
+}
+
+std::vector<std::string> hostile_kinds() {
+   return hostile_kinds_where([](const HostileValue&) { return true; });
 }
 
 std::vector<HostileValue> hostile_values_of(const std::string& kind) {

@@ -40,6 +40,15 @@ std::vector<std::string> hostile_kinds();
 // The values of one kind.
 std::vector<HostileValue> hostile_values_of(const std::string& kind);
 
+// The kinds with at least one value that `applies`: a test instantiated with these checks
+// something in every instance, where the other kinds would only say SKIPPED.
+std::vector<std::string> hostile_kinds_where(bool (*applies)(const HostileValue&));
+
+// A test instance's name: its kind.
+inline std::string kind_name(const ::testing::TestParamInfo<std::string>& test_info) {
+   return test_info.param;
+}
+
 // `text` with @CANARY@ replaced by `canary`.
 std::string with_canary(const std::string& text, const std::string& canary);
 
