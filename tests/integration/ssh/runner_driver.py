@@ -9,6 +9,7 @@ Prints {"ready": true, "log": ...} once the workspace runs, then reads commands 
 exit removes the workspace.
 """
 import json
+import signal
 import sys
 
 from workspace_runner.api import RunnerError
@@ -17,6 +18,9 @@ from workspace_runner.runner import WorkspaceRunner
 
 
 def main() -> int:
+    # The test stops its driver with SIGTERM too: leave through `finally`, which removes the
+    # workspace (Python's default action would end the process with the workspace still running).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     with open(sys.argv[1], encoding="utf-8") as f:
         spec = spec_from_json(json.load(f))
     reason = WorkspaceRunner.available()

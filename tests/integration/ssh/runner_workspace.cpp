@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -79,7 +80,7 @@ RunnerWorkspace::RunnerWorkspace(const std::string& image, const BootstrapEnv& e
    };
    // The spec holds the workspace's private host key: 0600 in our private folder.
    const std::string spec_file = dir_->write("spec.json", spec.dump(), 0600);
-   const std::string state_dir = dir_->file("state");
+   state_dir_ = dir_->file("state");
 
    int status[2], control[2];
    if (::pipe2(status, O_CLOEXEC) != 0 || ::pipe2(control, O_CLOEXEC) != 0)
@@ -89,10 +90,10 @@ RunnerWorkspace::RunnerWorkspace(const std::string& image, const BootstrapEnv& e
    ProcessOptions launch;
    if (restartable)
       launch.argv = {python(), source_dir() + "/tests/integration/ssh/runner_driver.py", spec_file,
-                     state_dir};
+                     state_dir_};
    else
       launch.argv = {python(), "-m",      "workspace_runner", "run",
-                     "--spec", spec_file, "--state-dir",      state_dir};
+                     "--spec", spec_file, "--state-dir",      state_dir_};
    launch.env = runner_environment();
    launch.working_dir = source_dir();
    launch.stdin_fd = control[0];
@@ -113,6 +114,20 @@ RunnerWorkspace::~RunnerWorkspace() {
    // SIGTERM: the runner removes the workspace, its network and forwarders before it exits.
    if (process_) process_->stop(std::chrono::seconds(30));
    if (status_read_ >= 0) ::close(status_read_);
+   // Whatever a runner that did not finish its removal left (its processes carry the state
+   // folder's marker) goes too, and the test's output says so.
+   try {
+      ProcessOptions cleanup;
+      cleanup.argv = {python(), "-m", "workspace_runner", "cleanup", "--state-dir", state_dir_};
+      cleanup.env = runner_environment();
+      cleanup.working_dir = source_dir();
+      const ProcessResult left = run_process(cleanup, std::chrono::seconds(60));
+      if (!left.out.empty() || left.exit_code != 0)
+         std::fprintf(stderr, "[runner] after the runner ended, cleanup --state-dir %s (exit %d):\n%s%s",
+                      state_dir_.c_str(), left.exit_code, left.out.c_str(), left.err.c_str());
+   } catch (const std::exception& e) {
+      std::fprintf(stderr, "[runner] cleanup --state-dir %s failed: %s\n", state_dir_.c_str(), e.what());
+   }
 }
 
 void RunnerWorkspace::await_ready() {

@@ -50,6 +50,7 @@ class RunnerWorkspace {
    int port_ = 0;
    std::string log_file_;
    std::string runner_log_;
+   std::string state_dir_;  // the runner's state folder, in dir_
 };
 
 }  // namespace dpp::test
