@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "command_line.hpp"
+#include "devpod_exit.hpp"
 #include "errors.hpp"
 #include "lifecycle/session.hpp"
 #include "lifecycle/signals.hpp"
@@ -25,15 +26,12 @@ int default_level(const dpp::host::Verb& verb, int verbosity, const Environment&
    return verb.quiet ? DPP_LOG_WARN : DPP_LOG_INFO;
 }
 
-// DevPod sets DEVPOD (its own executable) for every machine verb, and the binary's variable of
-// provider.yaml (DOKPLOY_PROVIDER) for every verb, `init` included (pkg/provider/env.go,
-// pkg/binaries). It puts its own time and level word before each line we log.
+// DevPod puts its own time and level word before each line we log.
 LogFormat log_format(const std::string& chosen, const Environment& env) {
    if (chosen == "json") return LogFormat::json;
    if (chosen == "devpod") return LogFormat::devpod;
    if (chosen == "text") return LogFormat::text;
-   const bool run_by_devpod = env.get("DEVPOD").has_value() || env.get("DOKPLOY_PROVIDER").has_value();
-   return run_by_devpod ? LogFormat::devpod : LogFormat::text;
+   return dpp::host::run_by_devpod(env) ? LogFormat::devpod : LogFormat::text;
 }
 
 int run(const dpp::host::CommandLine& line, char** argv) {
@@ -75,19 +73,13 @@ std::string shown(const std::string& message) {
 // routine for the host's frames, which calls the host's own static copy of _Unwind_SetGR — and
 // that copy aborts until its register table was set up by a first unwind of its own. One
 // backtrace through the static unwinder sets it up, so that such an exception reaches the
-// host's catch (plugins/plugin_instances.cpp) instead of killing the process.
+// host's catch (core/loader/plugin_instances.cpp) instead of killing the process.
 void prime_static_unwinder() {
    _Unwind_Backtrace([](_Unwind_Context*, void*) { return _URC_END_OF_STACK; }, nullptr);
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-   protect_secrets_in_memory();
-   prime_static_unwinder();
-   std::ios::sync_with_stdio(true);
-   const dpp::host::CommandLine line = dpp::host::parse_command_line(argc, argv);
-   if (line.exit_now) return line.exit_code;
+// Runs the verb; every error becomes its lines on stderr and its exit code.
+int run_and_report(const dpp::host::CommandLine& line, char** argv) {
    try {
       return run(line, argv);
    } catch (const ConfigError& e) {
@@ -104,4 +96,21 @@ int main(int argc, char** argv) {
                 << "\n(please report it with the output of --verbose)\n";
       return kExitFailure;
    }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+   protect_secrets_in_memory();
+   prime_static_unwinder();
+   std::ios::sync_with_stdio(true);
+   const dpp::host::CommandLine line = dpp::host::parse_command_line(argc, argv);
+   if (line.exit_now) return line.exit_code;
+   const int code = run_and_report(line, argv);
+   if (const dpp::host::Verb* verb = dpp::host::find_verb(line.verb)) {
+      const auto grace =
+          dpp::host::exit_grace(*verb, dpp::host::run_by_devpod(Environment::from_process()), code);
+      if (grace.count() > 0) dpp::host::close_output_and_wait(grace);
+   }
+   return code;
 }

@@ -36,27 +36,27 @@ void plugins_options(CLI::App& verb, CommandLine& line) {
 }
 
 const Verb kVerbs[] = {
-    {"init", "Check the options, the plugins and the server (DevPod: provider add)", false, nullptr,
+    {"init", "Check the options, the plugins and the server (DevPod: provider add)", false, true, nullptr,
      [](Session& session, const CommandLine&) { return core::verb_init(session, std::cout, std::cerr); }},
-    {"create", "Create the workspace and wait until it answers SSH", false, nullptr,
+    {"create", "Create the workspace and wait until it answers SSH", false, true, nullptr,
      [](Session& session, const CommandLine&) { return core::verb_create(session, std::cout); }},
-    {"delete", "Delete the workspace and its volumes", false, nullptr,
+    {"delete", "Delete the workspace and its volumes", false, true, nullptr,
      [](Session& session, const CommandLine&) { return core::verb_delete(session); }},
-    {"start", "Start a stopped workspace", false, nullptr,
+    {"start", "Start a stopped workspace", false, true, nullptr,
      [](Session& session, const CommandLine&) { return core::verb_start(session); }},
-    {"stop", "Stop the workspace, keeping its files", false, nullptr,
+    {"stop", "Stop the workspace, keeping its files", false, true, nullptr,
      [](Session& session, const CommandLine&) { return core::verb_stop(session); }},
-    {"status", "Print Running, Busy, Stopped or NotFound", true, nullptr,
+    {"status", "Print Running, Busy, Stopped or NotFound", true, false, nullptr,
      [](Session& session, const CommandLine&) { return core::verb_status(session, std::cout); }},
-    {"command", "Run COMMAND on the workspace, joined to stdin/stdout/stderr", true, command_options,
+    {"command", "Run COMMAND on the workspace, joined to stdin/stdout/stderr", true, false, command_options,
      run_command},
-    {"version", "Print the versions of the host, the ABI and the plugins", false, nullptr,
+    {"version", "Print the versions of the host, the ABI and the plugins", false, false, nullptr,
      [](Session& session, const CommandLine&) { return core::verb_version(session, std::cout); }},
-    {"plugins", "List the plugins found, their kinds, versions and options", false, plugins_options,
+    {"plugins", "List the plugins found, their kinds, versions and options", false, false, plugins_options,
      [](Session& session, const CommandLine& line) {
         return core::verb_plugins(session, std::cout, line.plugins_output == "json");
      }},
-    {"doctor", "Diagnose the configuration, the server and a machine, with fixes", false, nullptr,
+    {"doctor", "Diagnose the configuration, the server and a machine, with fixes", false, false, nullptr,
      [](Session& session, const CommandLine&) { return core::verb_doctor(session, std::cout); }},
 };
 

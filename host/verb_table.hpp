@@ -22,6 +22,9 @@ struct Verb {
    const char* help;
    // Its stdout and stderr are DevPod's (status, command): only problems are logged unless -v.
    bool quiet;
+   // DevPod relays its output line by line through its logger (init, create, delete, start, stop):
+   // see exit_grace in devpod_exit.hpp.
+   bool output_relayed_by_devpod;
    // Adds the options only this verb takes to its CLI11 sub-command; NULL when it takes none.
    void (*add_options)(CLI::App& verb, CommandLine& line);
    // Runs it; returns the process exit code.
