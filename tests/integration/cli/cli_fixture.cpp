@@ -51,8 +51,7 @@ EnvMap CliTest::base_environment() const {
            {"FAKE_PROJECT", "cli-tests"}};
 }
 
-ProcessResult CliTest::run(const std::vector<std::string>& args, const EnvChanges& changes,
-                           const std::optional<std::string>& stdin_data) const {
+ProcessOptions CliTest::provider_run(const std::vector<std::string>& args, const EnvChanges& changes) const {
    ProcessOptions options;
    options.argv = {provider()};
    options.argv.insert(options.argv.end(), args.begin(), args.end());
@@ -64,8 +63,14 @@ ProcessResult CliTest::run(const std::vector<std::string>& args, const EnvChange
          env.erase(name);
    }
    options.env = env;
-   options.stdin_data = stdin_data;
    options.working_dir = dir_.path();
+   return options;
+}
+
+ProcessResult CliTest::run(const std::vector<std::string>& args, const EnvChanges& changes,
+                           const std::optional<std::string>& stdin_data) const {
+   ProcessOptions options = provider_run(args, changes);
+   options.stdin_data = stdin_data;
    return run_process(options);
 }
 

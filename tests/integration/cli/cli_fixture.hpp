@@ -32,6 +32,9 @@ class CliTest : public ::testing::Test {
    EnvMap base_environment() const;
    ProcessResult run(const std::vector<std::string>& args, const EnvChanges& changes = {},
                      const std::optional<std::string>& stdin_data = std::nullopt) const;
+   // What run() starts: the provider with `args`, the base environment changed by `changes`, in
+   // the test's folder (for a test that starts it its own way).
+   ProcessOptions provider_run(const std::vector<std::string>& args, const EnvChanges& changes) const;
 
    // Copies a plugin file into `folder` of this test (created), mode `mode`; returns its path.
    std::string copy_plugin(const std::string& source, const std::string& folder, const std::string& name,

@@ -32,18 +32,9 @@ class DevPodExit : public CliTest {
       std::array<int, 2> out{}, err{};
       if (::pipe2(out.data(), O_CLOEXEC) != 0 || ::pipe2(err.data(), O_CLOEXEC) != 0)
          throw std::runtime_error("pipe2");
-      ProcessOptions options;
-      options.argv = {provider()};
-      options.argv.insert(options.argv.end(), args.begin(), args.end());
-      EnvMap env = base_environment();
-      env["DEVPOD"] = "/usr/local/bin/devpod";
-      for (const auto& [name, value] : changes) {
-         if (value)
-            env[name] = *value;
-         else
-            env.erase(name);
-      }
-      options.env = env;
+      EnvChanges with_devpod = changes;
+      with_devpod["DEVPOD"] = "/usr/local/bin/devpod";
+      ProcessOptions options = provider_run(args, with_devpod);
       options.stdout_fd = out[1];
       options.stderr_fd = err[1];
       ChildProcess child(options);
