@@ -3,8 +3,8 @@
 // exits non-zero (cmd/root.go): output that ends only at the exit can lose its last lines, the
 // very error the user needs. So the host closes stdout and stderr first and exits a moment later
 // (host/devpod_exit.hpp); these tests check that order, the one thing DevPod can rely on.
-#include <gmock/gmock.h>
 #include <fcntl.h>
+#include <gmock/gmock.h>
 #include <poll.h>
 #include <unistd.h>
 
