@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <iostream>
 #include <thread>
 
 #include "logging/logging.hpp"
@@ -28,9 +27,7 @@ std::chrono::milliseconds exit_grace(const Verb& verb, bool by_devpod, int exit_
 
 void close_output_and_wait(std::chrono::milliseconds grace) {
    core::log().flush();
-   std::cout.flush();
-   std::cerr.flush();
-   std::fflush(nullptr);
+   std::fflush(nullptr);  // std::cout and std::cerr too: main syncs them with stdio
    // DevPod's reader sees the end of our output now, not at our exit.
    const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
    if (null >= 0) {

@@ -34,14 +34,14 @@ LogFormat log_format(const std::string& chosen, const Environment& env) {
    return dpp::host::run_by_devpod(env) ? LogFormat::devpod : LogFormat::text;
 }
 
-int run(const dpp::host::CommandLine& line, char** argv) {
+int run(const dpp::host::CommandLine& line, char** argv, const Environment& environment) {
    const dpp::host::Verb* verb = dpp::host::find_verb(line.verb);
    if (!verb) throw UsageError("unknown verb " + line.verb);
    SessionSettings settings;
    std::error_code error;
    settings.executable = std::filesystem::read_symlink("/proc/self/exe", error);
    if (error) settings.executable = argv[0];
-   settings.environment = Environment::from_process();
+   settings.environment = environment;
    settings.config_file = line.config_file;
    settings.machine_id = line.machine_id;
    settings.machine_folder = line.machine_folder;
@@ -79,9 +79,9 @@ void prime_static_unwinder() {
 }
 
 // Runs the verb; every error becomes its lines on stderr and its exit code.
-int run_and_report(const dpp::host::CommandLine& line, char** argv) {
+int run_and_report(const dpp::host::CommandLine& line, char** argv, const Environment& environment) {
    try {
-      return run(line, argv);
+      return run(line, argv, environment);
    } catch (const ConfigError& e) {
       for (const auto& problem : e.problems()) std::cerr << "dokploy-provider: " << shown(problem) << '\n';
       if (e.problems().size() > 1)
@@ -106,10 +106,10 @@ int main(int argc, char** argv) {
    std::ios::sync_with_stdio(true);
    const dpp::host::CommandLine line = dpp::host::parse_command_line(argc, argv);
    if (line.exit_now) return line.exit_code;
-   const int code = run_and_report(line, argv);
+   const Environment environment = Environment::from_process();
+   const int code = run_and_report(line, argv, environment);
    if (const dpp::host::Verb* verb = dpp::host::find_verb(line.verb)) {
-      const auto grace =
-          dpp::host::exit_grace(*verb, dpp::host::run_by_devpod(Environment::from_process()), code);
+      const auto grace = dpp::host::exit_grace(*verb, dpp::host::run_by_devpod(environment), code);
       if (grace.count() > 0) dpp::host::close_output_and_wait(grace);
    }
    return code;

@@ -22,15 +22,10 @@ using ::testing::HasSubstr;
 const std::string kProbeTransport = DPP_HOSTILE_PLUGIN;  // its transport's probe always answers
 
 // Which values each check applies to; each check is instantiated only for the kinds that have one.
-bool names_apply(const HostileValue& hostile) {
-   return hostile.env_capable;  // an environment cannot carry the others (see OptionValues, through --config)
-}
-// The option check refuses the others (see OptionValues); @CANARY@'s path keeps a value printable.
+// Names and MACHINE_ID take every value an environment can carry (env_capable). The token: the
+// option check refuses the others (see OptionValues); @CANARY@'s path keeps a value printable.
 bool token_applies(const HostileValue& hostile) {
    return accepted_as_text(hostile.value) && hostile.value.size() >= 8;
-}
-bool machine_id_applies(const HostileValue& hostile) {
-   return hostile.env_capable;
 }
 bool folder_applies(const HostileValue& hostile) {
    return hostile.env_capable && hostile.value.size() <= 1024;  // longer is no path to make
@@ -116,7 +111,7 @@ class CarriedMachineId : public CarriedValues {};
 class CarriedMachineFolder : public CarriedValues {};
 
 void CarriedValues::check_ProjectAndEnvironmentNamesReachDokployExactlyAndNotTheWorkspace(const HostileValue& hostile) {
-   if (!names_apply(hostile)) return;
+   if (!env_capable(hostile)) return;
    ++checked_;
    const std::string value = with_canary(hostile.value, dir_.file("canary"));
    EnvMap env = environment("hostile-names", dir_.file("machine-" + hostile.name));
@@ -200,7 +195,7 @@ TEST_P(CarriedToken, ApiTokenIsSentOnlyAsTheHeaderAndNeverReachesTheWorkspace) {
 }
 
 void CarriedValues::check_MachineIdIsRefusedUnlessItIsDevPodsShapeAndNothingIsAsked(const HostileValue& hostile) {
-   if (!machine_id_applies(hostile)) return;
+   if (!env_capable(hostile)) return;
    ++checked_;
    const std::string value = with_canary(hostile.value, dir_.file("canary"));
    for (const bool flag : {false, true}) {
@@ -262,12 +257,12 @@ TEST_P(CarriedMachineFolder, MachineFolderIsUsedExactlyAsGivenOrRefused) {
    EXPECT_GT(checked_, 0) << "instantiated for a kind none of whose values the check applies to";
 }
 
-INSTANTIATE_TEST_SUITE_P(Hostile, CarriedNames, ::testing::ValuesIn(hostile_kinds_where(names_apply)),
+INSTANTIATE_TEST_SUITE_P(Hostile, CarriedNames, ::testing::ValuesIn(hostile_kinds_where(env_capable)),
                          kind_name);
 INSTANTIATE_TEST_SUITE_P(Hostile, CarriedToken, ::testing::ValuesIn(hostile_kinds_where(token_applies)),
                          kind_name);
-INSTANTIATE_TEST_SUITE_P(Hostile, CarriedMachineId,
-                         ::testing::ValuesIn(hostile_kinds_where(machine_id_applies)), kind_name);
+INSTANTIATE_TEST_SUITE_P(Hostile, CarriedMachineId, ::testing::ValuesIn(hostile_kinds_where(env_capable)),
+                         kind_name);
 INSTANTIATE_TEST_SUITE_P(Hostile, CarriedMachineFolder,
                          ::testing::ValuesIn(hostile_kinds_where(folder_applies)), kind_name);
 

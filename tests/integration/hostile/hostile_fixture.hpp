@@ -44,6 +44,11 @@ std::vector<HostileValue> hostile_values_of(const std::string& kind);
 // something in every instance, where the other kinds would only say SKIPPED.
 std::vector<std::string> hostile_kinds_where(bool (*applies)(const HostileValue&));
 
+// Whether an environment variable can carry the value (the rest go through --config).
+inline bool env_capable(const HostileValue& hostile) {
+   return hostile.env_capable;
+}
+
 // A test instance's name: its kind.
 inline std::string kind_name(const ::testing::TestParamInfo<std::string>& test_info) {
    return test_info.param;

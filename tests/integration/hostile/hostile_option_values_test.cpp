@@ -139,9 +139,6 @@ void OptionValues::check_every_option(const HostileValue& hostile, const Selecti
 // The options that choose plugins are tried through the environment: with the kinds of value an
 // environment can carry (the others go through --config, above).
 class SelectingOptionValues : public OptionValues {};
-bool env_capable(const HostileValue& hostile) {
-   return hostile.env_capable;
-}
 
 TEST_P(SelectingOptionValues, EachPluginSelectingOptionRefusesItByName) {
    int checked = 0;
